@@ -1,0 +1,115 @@
+using System.Runtime.InteropServices;
+using TorchSharp;
+
+namespace Microsoft.ML.Byol.Torch;
+
+/// <summary>
+/// The one place where this library touches TorchSharp's process-wide state: native loading (with the libstdc++
+/// compatibility step), device choice, seeding and thread count. Call <see cref="EnsureInitialized"/> before the
+/// first use of <see cref="torch"/>: once TorchSharp's static constructor has failed, it stays failed for the
+/// life of the process.
+/// </summary>
+internal static class TorchRuntime
+{
+    private static readonly object Gate = new();
+    private static IReadOnlyList<string>? _initializationLog;
+
+    /// <summary>What the native-loading step did, one sentence per step (empty when nothing special was needed).</summary>
+    public static IReadOnlyList<string> InitializationLog => EnsureInitialized();
+
+    /// <summary>Prepares TorchSharp's native library once per process; returns what was done.</summary>
+    public static IReadOnlyList<string> EnsureInitialized()
+    {
+        if (_initializationLog is { } done)
+            return done;
+        lock (Gate)
+        {
+            if (_initializationLog is null)
+            {
+                var log = new List<string>();
+                try
+                {
+                    log.AddRange(LibStdCxxCompatibility.Apply(NativeSearchDirectories()));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or DllNotFoundException or BadImageFormatException)
+                {
+                    log.Add($"The libstdc++ compatibility step failed ({e.GetType().Name}: {e.Message}); TorchSharp is loaded as is.");
+                }
+                _initializationLog = log;
+            }
+            return _initializationLog;
+        }
+    }
+
+    /// <summary>Resolves a device string ("auto", "cpu", "cuda", "cuda:N") to a TorchSharp device.</summary>
+    /// <exception cref="ArgumentException">The string is not a device name.</exception>
+    /// <exception cref="InvalidOperationException">CUDA was asked for and is not available.</exception>
+    public static torch.Device ResolveDevice(string device)
+    {
+        var spec = DeviceSpec.Parse(device);
+        EnsureInitialized();
+        switch (spec.Kind)
+        {
+            case DeviceKind.Cpu:
+                return torch.CPU;
+            case DeviceKind.Auto:
+                return torch.cuda.is_available() ? torch.CUDA : torch.CPU;
+            default:
+                if (!torch.cuda.is_available())
+                    throw new InvalidOperationException(
+                        $"Device '{device}' was requested but CUDA is not available to TorchSharp. Reference the " +
+                        "TorchSharp-cuda-linux (or TorchSharp-cuda-windows) package in the application and check the NVIDIA driver, or use Device = \"cpu\".");
+                int count = torch.cuda.device_count();
+                int index = spec.Index ?? 0;
+                if (index >= count)
+                    throw new ArgumentException($"Device '{device}' does not exist: TorchSharp sees {count} CUDA device(s).", nameof(device));
+                return new torch.Device(DeviceType.CUDA, index);
+        }
+    }
+
+    /// <summary>Seeds TorchSharp's global generators (CPU and, where present, CUDA).</summary>
+    public static void Seed(long seed)
+    {
+        EnsureInitialized();
+        torch.random.manual_seed(seed);
+        if (torch.cuda.is_available())
+            torch.cuda.manual_seed_all(seed);
+    }
+
+    /// <summary>Sets the number of intra-op threads TorchSharp uses on the CPU (null: leave as is).</summary>
+    public static void SetThreads(int? threads)
+    {
+        EnsureInitialized();
+        if (threads is > 0)
+            torch.set_num_threads(threads.Value);
+    }
+
+    /// <summary>Folders where the native TorchSharp and libtorch libraries may be, most specific first.</summary>
+    internal static IEnumerable<string> NativeSearchDirectories()
+    {
+        string rid = RuntimeInformation.RuntimeIdentifier.StartsWith("linux", StringComparison.Ordinal) ? "linux-x64" : RuntimeInformation.RuntimeIdentifier;
+        if (AppContext.GetData("NATIVE_DLL_SEARCH_DIRECTORIES") is string searchDirectories)
+        {
+            foreach (var directory in searchDirectories.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+                yield return directory;
+        }
+        yield return AppContext.BaseDirectory;
+        yield return Path.Combine(AppContext.BaseDirectory, "runtimes", rid, "native");
+
+        // A package-cache layout (.NET Interactive, F# scripts): <packages>/torchsharp/<version>/lib/<tfm>/TorchSharp.dll
+        string? assemblyDirectory = Path.GetDirectoryName(typeof(torch).Assembly.Location);
+        if (string.IsNullOrEmpty(assemblyDirectory))
+            yield break;
+        yield return assemblyDirectory;
+        string packageRoot = Path.GetFullPath(Path.Combine(assemblyDirectory, "..", ".."));
+        yield return Path.Combine(packageRoot, "runtimes", rid, "native");
+        string packages = Path.GetFullPath(Path.Combine(packageRoot, "..", ".."));
+        if (!Directory.Exists(packages))
+            yield break;
+        foreach (var libtorch in Directory.EnumerateDirectories(packages, "libtorch-*").OrderBy(d => d, StringComparer.Ordinal))
+        {
+            foreach (var version in Directory.EnumerateDirectories(libtorch).OrderByDescending(d => d, StringComparer.Ordinal))
+                yield return Path.Combine(version, "runtimes", rid, "native");
+        }
+    }
+}
