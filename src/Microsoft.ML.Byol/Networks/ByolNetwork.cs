@@ -1,0 +1,95 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Byol.Networks;
+
+/// <summary>
+/// The two BYOL networks: online (encoder f_θ → projector g_θ → predictor q_θ) and target (encoder f_ξ →
+/// projector g_ξ, no predictor), the symmetric loss, and the EMA update ξ ← τ·ξ + (1 − τ)·θ. The target starts as
+/// a copy of the online encoder and projector and is never trained by gradient.
+/// </summary>
+internal sealed class ByolNetwork : nn.Module
+{
+#pragma warning disable IDE1006 // Registered module names.
+    private readonly ResNet online_encoder;
+    private readonly Mlp online_projector;
+    private readonly Mlp predictor;
+    private readonly ResNet target_encoder;
+    private readonly Mlp target_projector;
+#pragma warning restore IDE1006
+    private readonly (Tensor Online, Tensor Target)[] _emaPairs;
+
+    public ByolNetwork(ResNetLayout layout, int projectorHidden, int projectionSize, int predictorHidden) : base(nameof(ByolNetwork))
+    {
+        online_encoder = new ResNet(layout);
+        online_projector = new Mlp(layout.EmbeddingSize, projectorHidden, projectionSize);
+        predictor = new Mlp(projectionSize, predictorHidden, projectionSize);
+        target_encoder = new ResNet(layout);
+        target_projector = new Mlp(layout.EmbeddingSize, projectorHidden, projectionSize);
+        RegisterComponents();
+
+        CopyInto(online_encoder, target_encoder);
+        CopyInto(online_projector, target_projector);
+        foreach (var p in TargetParameters())
+            p.requires_grad = false;
+        _emaPairs = OnlineEmaParameters().Zip(TargetParameters(), (o, t) => ((Tensor)o, (Tensor)t)).ToArray();
+    }
+
+    /// <summary>The online encoder f_θ: the only network kept after training.</summary>
+    public ResNet OnlineEncoder => online_encoder;
+
+    /// <summary>The modules trained by the optimizer (encoder, projector, predictor), with their state_dict prefixes.</summary>
+    public IEnumerable<(string Prefix, nn.Module Module)> OnlineModules()
+    {
+        yield return ("online_encoder", online_encoder);
+        yield return ("online_projector", online_projector);
+        yield return ("predictor", predictor);
+    }
+
+    /// <summary>Result of one forward pass over two views.</summary>
+    /// <param name="Loss">Symmetrised loss ℓ(p, z′_ξ) + ℓ(p′, z_ξ), averaged over the batch (scalar, with gradient).</param>
+    /// <param name="OnlineProjection">Online projection z of view 1 (for the collapse monitor).</param>
+    public sealed record StepOutput(Tensor Loss, Tensor OnlineProjection);
+
+    /// <summary>
+    /// Runs online and target networks on both views; BatchNorm of both in training mode (batch statistics).
+    /// Tensors are created in the caller's dispose scope.
+    /// </summary>
+    public StepOutput Forward(Tensor view1, Tensor view2)
+    {
+        var z1 = online_projector.call(online_encoder.call(view1));
+        var z2 = online_projector.call(online_encoder.call(view2));
+        var p1 = predictor.call(z1);
+        var p2 = predictor.call(z2);
+        Tensor t1, t2;
+        using (no_grad())
+        {
+            t1 = target_projector.call(target_encoder.call(view1));
+            t2 = target_projector.call(target_encoder.call(view2));
+        }
+        var loss = (ByolLoss.Regression(p1, t2) + ByolLoss.Regression(p2, t1)).mean();
+        return new StepOutput(loss, z1);
+    }
+
+    /// <summary>ξ ← τ·ξ + (1 − τ)·θ over encoder and projector parameters (not BatchNorm running statistics).</summary>
+    public void UpdateTarget(double tau)
+    {
+        using var noGrad = no_grad();
+        foreach (var (online, target) in _emaPairs)
+            target.lerp_(online, 1 - tau);
+    }
+
+    private IEnumerable<TorchSharp.Modules.Parameter> OnlineEmaParameters()
+        => online_encoder.parameters().Concat(online_projector.parameters());
+
+    private IEnumerable<TorchSharp.Modules.Parameter> TargetParameters()
+        => target_encoder.parameters().Concat(target_projector.parameters());
+
+    private static void CopyInto(nn.Module source, nn.Module destination)
+    {
+        using var noGrad = no_grad();
+        var targets = destination.state_dict();
+        foreach (var (name, tensor) in source.state_dict())
+            targets[name].copy_(tensor);
+    }
+}

@@ -1,0 +1,90 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Byol.Networks;
+
+/// <summary>
+/// The BYOL encoder f: a ResNet v1 (18/34/50/101/152) with a width multiplier, whose output is the
+/// global-average-pooled representation y of size <see cref="ResNetLayout.EmbeddingSize"/> (no classifier).
+/// The small-image stem (3×3 stride-1 convolution, no max-pool) is for images of 64 px and less.
+/// </summary>
+internal sealed class ResNet : nn.Module<Tensor, Tensor>
+{
+#pragma warning disable IDE1006 // Registered module names follow torchvision's state_dict layout.
+    private readonly Conv2d conv1;
+    private readonly BatchNorm2d bn1;
+    private readonly MaxPool2d? maxpool;
+    private readonly Sequential layer1;
+    private readonly Sequential layer2;
+    private readonly Sequential layer3;
+    private readonly Sequential layer4;
+#pragma warning restore IDE1006
+
+    public ResNet(ResNetLayout layout) : base(nameof(ResNet))
+    {
+        Layout = layout;
+        long stem = layout.StemChannels;
+        conv1 = layout.SmallImageStem
+            ? nn.Conv2d(3, stem, 3, stride: 1, padding: 1, bias: false)
+            : nn.Conv2d(3, stem, 7, stride: 2, padding: 3, bias: false);
+        bn1 = nn.BatchNorm2d(stem);
+        if (!layout.SmallImageStem)
+            maxpool = nn.MaxPool2d(3, stride: 2, padding: 1);
+
+        long channels = stem;
+        var stages = new Sequential[4];
+        for (int stage = 0; stage < 4; stage++)
+        {
+            var blocks = new List<nn.Module<Tensor, Tensor>>();
+            long planes = layout.StageWidth(stage);
+            for (int block = 0; block < layout.BlocksPerStage[stage]; block++)
+            {
+                long stride = block == 0 ? ResNetLayout.StageStride(stage) : 1;
+                blocks.Add(new ResidualBlock(channels, planes, stride, layout.Bottleneck));
+                channels = planes * layout.Expansion;
+            }
+            stages[stage] = nn.Sequential(blocks);
+        }
+        (layer1, layer2, layer3, layer4) = (stages[0], stages[1], stages[2], stages[3]);
+        RegisterComponents();
+        Initialize();
+    }
+
+    /// <summary>Architecture, width and stem of this encoder.</summary>
+    public ResNetLayout Layout { get; }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var x = nn.functional.relu(bn1.call(conv1.call(input)));
+        if (maxpool is not null)
+            x = maxpool.call(x);
+        x = layer4.call(layer3.call(layer2.call(layer1.call(x))));
+        return x.mean(new long[] { 2, 3 }).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// He (fan-out) initialisation of convolutions, BatchNorm γ = 1 and β = 0, and γ = 0 for the last BatchNorm of
+    /// every residual block so that each block starts as the identity (as the official BYOL code does).
+    /// </summary>
+    private void Initialize()
+    {
+        using var noGrad = no_grad();
+        foreach (var (_, module) in named_modules())
+        {
+            switch (module)
+            {
+                case Conv2d conv:
+                    nn.init.kaiming_normal_(conv.weight, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
+                    break;
+                case BatchNorm2d norm:
+                    nn.init.ones_(norm.weight);
+                    nn.init.zeros_(norm.bias);
+                    break;
+            }
+        }
+        foreach (var block in new[] { layer1, layer2, layer3, layer4 }.SelectMany(s => s.children()).OfType<ResidualBlock>())
+            nn.init.zeros_(block.LastNorm.weight);
+    }
+}
