@@ -1,0 +1,58 @@
+namespace Microsoft.ML.Byol;
+
+/// <summary>A report of BYOL pretraining after one optimizer step.</summary>
+public sealed class ByolProgress
+{
+    internal ByolProgress(int epoch, long step, long totalSteps, double loss, double tau, double learningRate,
+        double imagesPerSecond, TimeSpan elapsed, double projectionStd, bool collapseSuspected)
+    {
+        Epoch = epoch;
+        Step = step;
+        TotalSteps = totalSteps;
+        Loss = loss;
+        Tau = tau;
+        LearningRate = learningRate;
+        ImagesPerSecond = imagesPerSecond;
+        Elapsed = elapsed;
+        ProjectionStd = projectionStd;
+        CollapseSuspected = collapseSuspected;
+    }
+
+    /// <summary>Zero-based epoch of the step.</summary>
+    public int Epoch { get; }
+
+    /// <summary>Number of optimizer steps done (1 after the first step).</summary>
+    public long Step { get; }
+
+    /// <summary>Optimizer steps of the whole run.</summary>
+    public long TotalSteps { get; }
+
+    /// <summary>Symmetrised BYOL loss of the step (0 to 8; 2 − 2cos per direction).</summary>
+    public double Loss { get; }
+
+    /// <summary>EMA rate τ used for the target update of the step.</summary>
+    public double Tau { get; }
+
+    /// <summary>Learning rate of the step.</summary>
+    public double LearningRate { get; }
+
+    /// <summary>Training throughput over the recent steps, in images (each giving two views) per second.</summary>
+    public double ImagesPerSecond { get; }
+
+    /// <summary>Time since training started (in this process).</summary>
+    public TimeSpan Elapsed { get; }
+
+    /// <summary>
+    /// Mean per-dimension standard deviation of the L2-normalised online projections of the batch: about
+    /// 1/sqrt(ProjectionSize) when healthy, near 0 when the representation collapses.
+    /// </summary>
+    public double ProjectionStd { get; }
+
+    /// <summary>True when <see cref="ProjectionStd"/> has stayed far below 1/sqrt(ProjectionSize) for many steps.</summary>
+    public bool CollapseSuspected { get; }
+
+    /// <inheritdoc />
+    public override string ToString()
+        => $"epoch {Epoch} step {Step}/{TotalSteps} loss {Loss:F4} tau {Tau:F5} lr {LearningRate:G4} " +
+           $"{ImagesPerSecond:F1} img/s proj-std {ProjectionStd:F4}{(CollapseSuspected ? " (collapse suspected)" : "")} elapsed {Elapsed:hh\\:mm\\:ss}";
+}
