@@ -1,0 +1,89 @@
+using TorchSharp;
+using static TorchSharp.torch.nn.functional;
+
+namespace Microsoft.ML.Byol.Augment;
+
+/// <summary>
+/// Makes one BYOL view of a batch on the batch's device, in the paper's order: random resized crop (resized to the
+/// output size) → horizontal flip → colour jitter → grayscale → Gaussian blur → solarize → ImageNet normalisation.
+/// Every random value is drawn per image from the caller's CPU <see cref="torch.Generator"/>.
+/// </summary>
+internal sealed class ViewAugmenter
+{
+    private readonly ByolViewOptions _options;
+
+    /// <summary>Creates an augmenter for one view; the options are validated and copied.</summary>
+    /// <param name="options">The view's recipe.</param>
+    /// <param name="outputSize">Side of the square views produced.</param>
+    public ViewAugmenter(ByolViewOptions options, int outputSize)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(outputSize, 1);
+        options.Validate(nameof(options));
+        _options = options.Clone();
+        OutputSize = outputSize;
+    }
+
+    /// <summary>Side of the square views produced.</summary>
+    public int OutputSize { get; }
+
+    /// <summary>
+    /// One normalised view of <paramref name="images"/>: float32 [B,3,H,W] in [0,1] on any device (H, W may differ
+    /// from the output size) → [B,3,OutputSize,OutputSize] on the same device.
+    /// </summary>
+    /// <param name="images">The batch.</param>
+    /// <param name="generator">A CPU generator; all random draws come from it.</param>
+    public torch.Tensor Apply(torch.Tensor images, torch.Generator generator)
+    {
+        using var scope = torch.NewDisposeScope();
+        var view = ApplyUnnormalized(images, generator);
+        return Normalize.ImageNet(view).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The view before normalisation (values in [0,1]); <see cref="Apply"/> normalises this.</summary>
+    internal torch.Tensor ApplyUnnormalized(torch.Tensor images, torch.Generator generator)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(generator);
+        if (images.dtype != torch.ScalarType.Float32 || images.dim() != 4 || images.shape[1] != 3)
+        {
+            throw new ArgumentException(
+                $"Expected float32 [B,3,H,W] images; got {images.dtype} [{string.Join(",", images.shape)}].", nameof(images));
+        }
+
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        int count = (int)images.shape[0];
+        var boxes = RandomResizedCrop.SampleBoxes(count, (int)images.shape[2], (int)images.shape[3], _options, generator);
+        var flips = HorizontalFlip.Sample(count, _options.FlipProbability, generator);
+        var view = RandomResizedCrop.Resample(images, boxes, flips, OutputSize);
+        view = ColorJitter.Apply(view, _options, generator);
+        view = Grayscale.Apply(view, _options.GrayscaleProbability, generator);
+        view = GaussianBlur.Apply(view, _options, generator);
+        view = Solarize.Apply(view, _options.SolarizeProbability, _options.SolarizeThreshold, generator);
+        return view.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Evaluation preprocessing, as scoring does it: resize the whole image (bilinear, antialiased when shrinking)
+    /// to <paramref name="outputSize"/>×<paramref name="outputSize"/>, then ImageNet normalisation.
+    /// </summary>
+    /// <param name="floatRgb">float32 [B,3,H,W] in [0,1].</param>
+    /// <param name="outputSize">Side of the result.</param>
+    public static torch.Tensor EvalView(torch.Tensor floatRgb, int outputSize)
+    {
+        ArgumentNullException.ThrowIfNull(floatRgb);
+        ArgumentOutOfRangeException.ThrowIfLessThan(outputSize, 1);
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var resized = floatRgb;
+        if (floatRgb.shape[2] != outputSize || floatRgb.shape[3] != outputSize)
+        {
+            bool shrinking = floatRgb.shape[2] > outputSize || floatRgb.shape[3] > outputSize;
+            resized = interpolate(floatRgb, new long[] { outputSize, outputSize }, mode: torch.InterpolationMode.Bilinear,
+                align_corners: false, antialias: shrinking);
+        }
+
+        return Normalize.ImageNet(resized).MoveToOuterDisposeScope();
+    }
+}
