@@ -1,0 +1,29 @@
+using Microsoft.ML.Byol.Training;
+
+namespace Microsoft.ML.Byol.Tests.Training;
+
+public sealed class TrainingPlanTests
+{
+    [Fact]
+    public void StepsAreEpochsTimesFullBatchesAndWarmupScalesWithTheRun()
+    {
+        var options = new ByolOptions { BatchSize = 64, Epochs = 20, WarmupEpochs = 2, BaseLearningRate = 0.2 };
+        var plan = TrainingPlan.For(options, imageCount: 1000);
+        plan.StepsPerEpoch.Should().Be(15);          // drop-last: 1000 / 64 = 15.6
+        plan.TotalSteps.Should().Be(300);
+        plan.WarmupSteps.Should().Be(30);
+        plan.PeakLearningRate.Should().BeApproximately(0.05, 1e-12);
+
+        options.MaxSteps = 100;
+        var shortened = TrainingPlan.For(options, 1000);
+        shortened.TotalSteps.Should().Be(100);
+        shortened.WarmupSteps.Should().Be(10);
+        shortened.LearningRateAt(100).Should().BeApproximately(0, 1e-12);
+        shortened.LearningRateAt(10).Should().BeApproximately(0.05, 1e-12);
+    }
+
+    [Fact]
+    public void FewerImagesThanABatchIsAClearError()
+        => FluentActions.Invoking(() => TrainingPlan.For(new ByolOptions { BatchSize = 32 }, 10))
+            .Should().Throw<ArgumentException>().WithMessage("*10 image(s)*BatchSize is 32*");
+}
