@@ -108,6 +108,10 @@ public class OnnxGraphWriterTests
         outputDims[0].DimParam.Should().Be("N");
         outputDims[1].DimValue.Should().Be(3);
         model.MetadataProps.Select(p => (p.Key, p.Value)).Should().Equal(("k", "v2"), ("other", "o"));
+
+        using var stream = new MemoryStream();
+        writer.WriteTo(stream);
+        stream.ToArray().Should().Equal(writer.ToBytes());
     }
 
     [Fact]

@@ -23,6 +23,7 @@ public class ResNetOnnxBuilderTests(ITestOutputHelper output)
         net.Requested.Should().BeEquivalentTo(net.StateDict.Keys, "the builder must read exactly torchvision's parameters");
         byte[] folded = ResNetOnnxBuilder.Build(layout, ImageSize, net.Get, foldBatchNorm: true);
 
+        DumpForInspection($"{architecture}-{(smallStem ? "small" : "standard")}", unfolded, folded);
         CountOps(unfolded, "BatchNormalization").Should().Be(net.StateDict.Keys.Count(k => k.EndsWith(".running_var", StringComparison.Ordinal)));
         CountOps(folded, "BatchNormalization").Should().Be(0);
 
@@ -42,6 +43,26 @@ public class ResNetOnnxBuilderTests(ITestOutputHelper output)
             referenceError.Should().BeLessThan(1e-5);
             reference.Should().Contain(v => v > 0, "a non-degenerate network gives non-zero embeddings");
         }
+    }
+
+    [Fact]
+    public void FullSizeResNet50_At224_RunsAndFoldingChangesNothing()
+    {
+        var layout = new ResNetLayout(ByolArchitecture.ResNet50, 1f, SmallImageStem: false);
+        var net = RandomResNet.For(layout, seed: 50);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        byte[] unfolded = ResNetOnnxBuilder.Build(layout, 224, net.Get, foldBatchNorm: false);
+        byte[] folded = ResNetOnnxBuilder.Build(layout, 224, net.Get, foldBatchNorm: true);
+        output.WriteLine($"built two ResNet-50 models in {watch.ElapsedMilliseconds} ms: {unfolded.Length / 1e6:F1} MB unfolded, {folded.Length / 1e6:F1} MB folded");
+
+        var pixels = Tensor4.Random(new Random(1), 2, 3, 224, 224);
+        var (a, shape) = OrtRunner.Run(unfolded, ResNetOnnxBuilder.InputName, pixels.Data, pixels.Shape, optimise: false);
+        var (b, _) = OrtRunner.Run(folded, ResNetOnnxBuilder.InputName, pixels.Data, pixels.Shape);
+        output.WriteLine($"folded-vs-unfolded {Compare.RelativeError(b, a):E2}; total {watch.ElapsedMilliseconds} ms");
+
+        shape.Should().Equal(2, 2048);
+        folded.Length.Should().BeInRange(90_000_000, 100_000_000, "23.5 M convolution weights + biases as float32");
+        Compare.RelativeError(b, a).Should().BeLessThan(1e-5);
     }
 
     [Theory]
@@ -101,6 +122,18 @@ public class ResNetOnnxBuilderTests(ITestOutputHelper output)
 
     private static RandomResNet CreateNetwork(ResNetLayout layout, int seed) =>
         RandomResNet.For(layout, seed);
+
+    /// <summary>Set BYOL_ONNX_DUMP_DIR to keep the generated models (e.g. for onnx.checker).</summary>
+    private static void DumpForInspection(string name, byte[] unfolded, byte[] folded)
+    {
+        string? directory = Environment.GetEnvironmentVariable("BYOL_ONNX_DUMP_DIR");
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+            File.WriteAllBytes(Path.Combine(directory, $"{name}-unfolded.onnx"), unfolded);
+            File.WriteAllBytes(Path.Combine(directory, $"{name}-folded.onnx"), folded);
+        }
+    }
 
     private static int CountOps(byte[] model, string opType) =>
         global::Onnx.ModelProto.Parser.ParseFrom(model).Graph.Node.Count(n => n.OpType == opType);

@@ -231,11 +231,7 @@ internal sealed class OnnxGraphWriter
         }
     }
 
-    private string UniqueTensorName(string hint)
-    {
-        string name = UniqueName(_tensorNames, hint);
-        return name;
-    }
+    private string UniqueTensorName(string hint) => UniqueName(_tensorNames, hint);
 
     private static string UniqueName(HashSet<string> used, string hint)
     {
