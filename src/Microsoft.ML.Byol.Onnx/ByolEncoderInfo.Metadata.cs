@@ -85,8 +85,7 @@ public sealed partial class ByolEncoderInfo
         string.Join(",", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
 
     private static ByolArchitecture? ParseArchitecture(string text) =>
-        Enum.TryParse<ByolArchitecture>(text, ignoreCase: false, out var value) && Enum.IsDefined(value) && !char.IsDigit(text[0])
-            ? value : null;
+        Enum.GetValues<ByolArchitecture>().Select(v => (ByolArchitecture?)v).FirstOrDefault(v => v.ToString() == text);
 
     private static bool? ParseBool(string text) => text switch { "true" => true, "false" => false, _ => null };
 

@@ -90,6 +90,11 @@ public class ByolEncoderInfoTests
         FluentActions.Invoking(() => ByolEncoderInfo.FromOnnxBytes(badArchitecture.ToByteArray()))
             .Should().Throw<InvalidDataException>().WithMessage("*'byol.architecture'*ResNet9*");
 
+        var combined = model.Clone();
+        combined.MetadataProps.Single(p => p.Key == OnnxMetadataKeys.Architecture).Value = "ResNet18, ResNet34";
+        FluentActions.Invoking(() => ByolEncoderInfo.FromOnnxBytes(combined.ToByteArray()))
+            .Should().Throw<InvalidDataException>().WithMessage("*'byol.architecture'*");
+
         var badMean = model.Clone();
         badMean.MetadataProps.Single(p => p.Key == OnnxMetadataKeys.Mean).Value = "0.5,0.5";
         FluentActions.Invoking(() => ByolEncoderInfo.FromOnnxBytes(badMean.ToByteArray()))
