@@ -1,0 +1,25 @@
+namespace Microsoft.ML.Byol.Graph;
+
+/// <summary>The <c>metadata_props</c> keys a BYOL encoder's ONNX file carries (see <see cref="ByolEncoderInfo"/>).</summary>
+internal static class OnnxMetadataKeys
+{
+    /// <summary>Version of this metadata layout; readers reject versions they do not know.</summary>
+    public const string FormatVersion = "byol.format_version";
+    public const string Architecture = "byol.architecture";
+    public const string WidthMultiplier = "byol.width_multiplier";
+    public const string SmallImageStem = "byol.small_image_stem";
+    public const string ImageSize = "byol.image_size";
+    public const string EmbeddingSize = "byol.embedding_size";
+    public const string Mean = "byol.mean";
+    public const string Std = "byol.std";
+    public const string ChannelOrder = "byol.channel_order";
+    public const string PixelFormat = "byol.pixel_format";
+    public const string InputName = "byol.input_name";
+    public const string OutputName = "byol.output_name";
+
+    /// <summary>Prefix of the free-form training summary entries (<c>byol.training.epochs</c>, ...).</summary>
+    public const string TrainingPrefix = "byol.training.";
+
+    /// <summary>The metadata layout version this code writes and reads.</summary>
+    public const string CurrentFormatVersion = "1";
+}

@@ -1,0 +1,113 @@
+namespace Microsoft.ML.Byol.Graph;
+
+/// <summary>
+/// Writes the eval-mode ResNet v1 encoder of a <see cref="ResNetLayout"/> as ONNX: input <c>pixels</c>
+/// float [N, 3, H, W] RGB in [0, 1] → ImageNet normalisation (Sub, Mul) → stem → four stages of residual blocks →
+/// global average pool → output <c>embedding</c> float [N, D]. Weights are read by torchvision state_dict name;
+/// convolutions have no bias; batch norms use ε = 1e-5 and are folded into the convolutions when asked.
+/// </summary>
+internal static class ResNetOnnxBuilder
+{
+    public const string InputName = "pixels";
+    public const string OutputName = "embedding";
+    public const double BatchNormEpsilon = 1e-5;
+
+    /// <summary>Builds the encoder and returns the writer (metadata included), so the caller may add more.</summary>
+    public static OnnxGraphWriter CreateWriter(
+        ResNetLayout layout, int imageSize, Func<string, (float[] Data, long[] Shape)> weights, bool foldBatchNorm,
+        IReadOnlyDictionary<string, string>? trainingSummary = null)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentOutOfRangeException.ThrowIfLessThan(imageSize, 1);
+
+        var writer = new OnnxGraphWriter("byol_resnet_encoder");
+        var layers = new ConvBnWriter(writer, weights, foldBatchNorm, BatchNormEpsilon);
+
+        string x = writer.AddInput(InputName, 3, imageSize, imageSize);
+        x = Normalise(writer, x);
+        x = Stem(layers, layout, x);
+
+        int inChannels = layout.StemChannels;
+        for (int stage = 0; stage < 4; stage++)
+        {
+            int planes = layout.StageWidth(stage);
+            for (int block = 0; block < layout.BlocksPerStage[stage]; block++)
+            {
+                int stride = block == 0 ? ResNetLayout.StageStride(stage) : 1;
+                string prefix = $"layer{stage + 1}.{block}";
+                bool downsample = NeedsDownsample(block, stride, inChannels, planes * layout.Expansion);
+                x = layout.Bottleneck
+                    ? Bottleneck(layers, prefix, x, inChannels, planes, stride, layout.Expansion, downsample)
+                    : Basic(layers, prefix, x, inChannels, planes, stride, downsample);
+                inChannels = planes * layout.Expansion;
+            }
+        }
+
+        x = writer.GlobalAveragePool(x, "avgpool");
+        string embedding = writer.Flatten(x, 1, OutputName);
+        if (embedding != OutputName)
+        {
+            throw new InvalidOperationException($"The output tensor was named '{embedding}' instead of '{OutputName}'.");
+        }
+
+        writer.AddOutput(embedding, layout.EmbeddingSize);
+        ByolEncoderInfo.ForResNet(layout, imageSize, InputName, OutputName, trainingSummary).WriteTo(writer);
+        return writer;
+    }
+
+    /// <summary>Builds the encoder and returns the ONNX bytes.</summary>
+    public static byte[] Build(
+        ResNetLayout layout, int imageSize, Func<string, (float[] Data, long[] Shape)> weights, bool foldBatchNorm,
+        IReadOnlyDictionary<string, string>? trainingSummary = null) =>
+        CreateWriter(layout, imageSize, weights, foldBatchNorm, trainingSummary).ToBytes();
+
+    /// <summary>True when torchvision gives this block a downsample shortcut (first block of a stage only).</summary>
+    public static bool NeedsDownsample(int blockIndex, int stride, int inChannels, int outChannels) =>
+        blockIndex == 0 && (stride != 1 || inChannels != outChannels);
+
+    private static string Normalise(OnnxGraphWriter writer, string pixels)
+    {
+        long[] shape = { 1, 3, 1, 1 };
+        float[] mean = ImageNetNormalization.Mean.ToArray();
+        float[] inverseStd = ImageNetNormalization.Std.Select(s => (float)(1.0 / s)).ToArray();
+        string centred = writer.Sub(pixels, writer.AddInitializer("normalize.mean", mean, shape), "normalize_sub");
+        return writer.Mul(centred, writer.AddInitializer("normalize.inv_std", inverseStd, shape), "normalize_mul");
+    }
+
+    private static string Stem(ConvBnWriter layers, ResNetLayout layout, string x)
+    {
+        if (layout.SmallImageStem)
+        {
+            return layers.ConvBn(x, "conv1", "bn1", 3, layout.StemChannels, kernel: 3, stride: 1, pad: 1, relu: true);
+        }
+
+        x = layers.ConvBn(x, "conv1", "bn1", 3, layout.StemChannels, kernel: 7, stride: 2, pad: 3, relu: true);
+        return layers.Writer.MaxPool(x, kernel: 3, stride: 2, pad: 1, name: "maxpool");
+    }
+
+    private static string Basic(ConvBnWriter layers, string prefix, string x, int inChannels, int planes, int stride, bool downsample)
+    {
+        string y = layers.ConvBn(x, $"{prefix}.conv1", $"{prefix}.bn1", inChannels, planes, 3, stride, 1, relu: true);
+        y = layers.ConvBn(y, $"{prefix}.conv2", $"{prefix}.bn2", planes, planes, 3, 1, 1, relu: false);
+        return Residual(layers, prefix, x, y, inChannels, planes, stride, downsample);
+    }
+
+    private static string Bottleneck(ConvBnWriter layers, string prefix, string x, int inChannels, int planes, int stride, int expansion, bool downsample)
+    {
+        int outChannels = planes * expansion;
+        string y = layers.ConvBn(x, $"{prefix}.conv1", $"{prefix}.bn1", inChannels, planes, 1, 1, 0, relu: true);
+        y = layers.ConvBn(y, $"{prefix}.conv2", $"{prefix}.bn2", planes, planes, 3, stride, 1, relu: true);
+        y = layers.ConvBn(y, $"{prefix}.conv3", $"{prefix}.bn3", planes, outChannels, 1, 1, 0, relu: false);
+        return Residual(layers, prefix, x, y, inChannels, outChannels, stride, downsample);
+    }
+
+    private static string Residual(ConvBnWriter layers, string prefix, string x, string y, int inChannels, int outChannels, int stride, bool downsample)
+    {
+        string shortcut = downsample
+            ? layers.ConvBn(x, $"{prefix}.downsample.0", $"{prefix}.downsample.1", inChannels, outChannels, 1, stride, 0, relu: false)
+            : x;
+        string sum = layers.Writer.Add(y, shortcut, $"{prefix}.add");
+        return layers.Writer.Relu(sum, $"{prefix}.relu");
+    }
+}
