@@ -73,9 +73,17 @@ internal sealed class Lars : IDisposable
                 continue;
             }
 
-            var u = entry.Excluded ? g : Adapted(p, g);
-            var m = MomentumBuffer(entry);
-            m.mul_(_momentumFactor).add_(u);
+            var m = MomentumBuffer(entry).mul_(_momentumFactor);
+            if (entry.Excluded)
+            {
+                m.add_(g);
+            }
+            else
+            {
+                var (u, trust) = DecayedUpdateAndTrust(p, g);
+                m.addcmul_(u, trust, 1.0);
+            }
+
             p.add_(m, alpha: -learningRate);
         }
     }
@@ -140,14 +148,15 @@ internal sealed class Lars : IDisposable
         _disposed = true;
     }
 
-    private torch.Tensor Adapted(torch.Tensor p, torch.Tensor g)
+    /// <summary>u = g + wd·p and the 0-dim trust ratio η‖p‖/‖u‖ (1 where either norm is 0), both left on the device.</summary>
+    private (torch.Tensor Update, torch.Tensor Trust) DecayedUpdateAndTrust(torch.Tensor p, torch.Tensor g)
     {
-        var u = _weightDecay == 0.0 ? g.clone() : g.add(p, alpha: _weightDecay);
+        var u = _weightDecay == 0.0 ? g : g.add(p, alpha: _weightDecay);
         var parameterNorm = p.norm();
         var updateNorm = u.norm();
         var ratio = parameterNorm.mul(_trustCoefficient).div_(updateNorm);
         var bothPositive = parameterNorm.gt(0.0).logical_and_(updateNorm.gt(0.0));
-        return u.mul_(torch.where(bothPositive, ratio, torch.ones_like(ratio)));
+        return (u, torch.where(bothPositive, ratio, torch.ones_like(ratio)));
     }
 
     private torch.Tensor MomentumBuffer(LarsParameter entry)

@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using Microsoft.ML.Byol.Augment;
+using TorchSharp;
+using Xunit.Abstractions;
+using static Microsoft.ML.Byol.Tests.Augment.AugmentTestImages;
+
+namespace Microsoft.ML.Byol.Tests.Augment;
+
+public sealed class ViewAugmenterTests
+{
+    private readonly ITestOutputHelper _output;
+
+    public ViewAugmenterTests(ITestOutputHelper output) => _output = output;
+
+    public static TheoryData<string> Views => new() { "PaperView1", "PaperView2", "SmallImageView2", "Additive" };
+
+    private static ByolViewOptions View(string name) => name switch
+    {
+        "PaperView1" => ByolViewOptions.PaperView1(),
+        "PaperView2" => ByolViewOptions.PaperView2(),
+        "SmallImageView2" => ByolViewOptions.SmallImageView2(),
+        _ => new ByolViewOptions { BrightnessIsAdditive = true, SolarizeProbability = 0.5 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Views))]
+    public void ViewsAreFiniteInRangeAndNormalised(string view)
+    {
+        using var images = torch.rand(new long[] { 64, 3, 40, 36 }, generator: Generator(31));
+        var augmenter = new ViewAugmenter(View(view), 24);
+        using var raw = augmenter.ApplyUnnormalized(images, Generator(32));
+        raw.shape.Should().Equal(64, 3, 24, 24);
+        raw.isfinite().all().item<bool>().Should().BeTrue();
+        raw.min().item<float>().Should().BeGreaterThanOrEqualTo(0f);
+        raw.max().item<float>().Should().BeLessThanOrEqualTo(1f);
+
+        using var normalised = augmenter.Apply(images, Generator(32));
+        using var expected = Normalize.ImageNet(raw);
+        normalised.allclose(expected, atol: 1e-6).Should().BeTrue("Apply is the unnormalised view, normalised");
+        normalised.isfinite().all().item<bool>().Should().BeTrue();
+    }
+
+    [Fact]
+    public void SameSeedSameViewsOtherSeedOtherViews()
+    {
+        using var images = torch.rand(new long[] { 16, 3, 32, 32 }, generator: Generator(33));
+        var augmenter = new ViewAugmenter(ByolViewOptions.PaperView2(), 32);
+        using var a = augmenter.Apply(images, Generator(5));
+        using var b = augmenter.Apply(images, Generator(5));
+        using var c = augmenter.Apply(images, Generator(6));
+        a.eq(b).all().item<bool>().Should().BeTrue();
+        c.eq(a).all().item<bool>().Should().BeFalse();
+
+        // One generator carries on: the next batch's views differ from the first's.
+        var generator = Generator(5);
+        using var first = augmenter.Apply(images, generator);
+        using var second = augmenter.Apply(images, generator);
+        first.eq(a).all().item<bool>().Should().BeTrue();
+        second.eq(first).all().item<bool>().Should().BeFalse();
+    }
+
+    [Fact]
+    public void OneChannelBytesBecomeThreeEqualChannelsAndAugment()
+    {
+        using var bytes = torch.randint(0, 256, new long[] { 4, 1, 20, 20 }, dtype: torch.ScalarType.Byte, generator: Generator(34));
+        using var rgb = ByteImages.ToFloatRgb(bytes, torch.CPU);
+        rgb.shape.Should().Equal(4, 3, 20, 20);
+        rgb.dtype.Should().Be(torch.ScalarType.Float32);
+        using var expected = bytes.to_type(torch.ScalarType.Float32) / 255f;
+        for (int c = 0; c < 3; c++)
+        {
+            rgb.narrow(1, c, 1).allclose(expected, atol: 1e-7).Should().BeTrue();
+        }
+
+        using var view = new ViewAugmenter(ByolViewOptions.SmallImageView1(), 16).Apply(rgb, Generator(35));
+        view.shape.Should().Equal(4, 3, 16, 16);
+        view.isfinite().all().item<bool>().Should().BeTrue();
+    }
+
+    [Fact]
+    public void BadInputsAreClearErrors()
+    {
+        using var twoChannels = torch.zeros(new long[] { 2, 2, 8, 8 }, dtype: torch.ScalarType.Byte);
+        FluentActions.Invoking(() => ByteImages.ToFloatRgb(twoChannels, torch.CPU)).Should().Throw<ArgumentException>();
+        using var doubles = torch.zeros(new long[] { 2, 3, 8, 8 }, dtype: torch.ScalarType.Float64);
+        FluentActions.Invoking(() => new ViewAugmenter(ByolViewOptions.PaperView1(), 8).Apply(doubles, Generator(1)))
+            .Should().Throw<ArgumentException>();
+        FluentActions.Invoking(() => new ViewAugmenter(new ByolViewOptions { FlipProbability = 2 }, 8))
+            .Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName!.Contains("FlipProbability"));
+    }
+
+    [Fact]
+    public void EvalViewResizesTheWholeImageAndNormalises()
+    {
+        using var images = Constant(3, 40, 0.5f, 0.25f, 0.75f);
+        using var eval = ViewAugmenter.EvalView(images, 32);
+        eval.shape.Should().Equal(3, 3, 32, 32);
+        var expected = new[] { (0.5f - 0.485f) / 0.229f, (0.25f - 0.456f) / 0.224f, (0.75f - 0.406f) / 0.225f };
+        for (int c = 0; c < 3; c++)
+        {
+            eval.select(1, c).sub(expected[c]).abs().max().item<float>().Should().BeLessThan(1e-5f);
+        }
+
+        using var ramps = Ramps(1, 16);
+        using var up = ViewAugmenter.EvalView(ramps, 32);
+        using var slope = up.select(1, 0).select(1, 16).select(1, 20) - up.select(1, 0).select(1, 16).select(1, 10);
+        slope.item<float>().Should().BeGreaterThan(0, "the whole image is resized, not cropped or flipped");
+    }
+
+    [Theory]
+    [InlineData(64, 32, 32)]
+    [InlineData(32, 64, 64)]
+    public void TimingOnCpu(int batch, int inputSide, int outputSize)
+    {
+        using var images = torch.rand(new long[] { batch, 3, inputSide, inputSide }, generator: Generator(36));
+        var generator = Generator(37);
+        foreach (var (name, options) in new[]
+        {
+            ("PaperView1", ByolViewOptions.PaperView1()), ("PaperView2", ByolViewOptions.PaperView2()),
+            ("SmallImageView1", ByolViewOptions.SmallImageView1()), ("SmallImageView2", ByolViewOptions.SmallImageView2()),
+        })
+        {
+            var augmenter = new ViewAugmenter(options, outputSize);
+            augmenter.Apply(images, generator).Dispose(); // warm-up
+            const int repeats = 10;
+            var watch = Stopwatch.StartNew();
+            for (int r = 0; r < repeats; r++)
+            {
+                augmenter.Apply(images, generator).Dispose();
+            }
+
+            _output.WriteLine($"ViewAugmenter {name}: batch {batch} at {outputSize} px: {watch.Elapsed.TotalMilliseconds / repeats:F2} ms per view");
+        }
+    }
+}
