@@ -5,8 +5,9 @@ namespace Microsoft.ML.Byol.Augment;
 /// <summary>
 /// Random colour jitter: with a per-image probability, brightness, contrast, saturation and hue are changed by
 /// per-image random amounts, in a per-image random order, clamping to [0,1] after each. Vectorised by position:
-/// at each of the four positions, the images whose op there is brightness are changed together, then those with
-/// contrast, and so on (each image is touched once per position; no per-image tensor loop).
+/// at each of the four positions, every image whose op there is brightness, contrast or saturation is changed by one
+/// batched affine colour map (<see cref="ColorAffine"/>), then the images whose op there is hue are rotated together
+/// in HSV (no per-image tensor loop).
 /// </summary>
 internal static class ColorJitter
 {
@@ -36,26 +37,38 @@ internal static class ColorJitter
         }
 
         int[][] orders = Enumerable.Range(0, count).Select(i => Order(orderDraws.AsSpan(i * OpCount, OpCount))).ToArray();
+        bool[] jittered = applyDraws.Select(u => u < options.ColorJitterProbability).ToArray();
+        using var jitterScope = torch.NewDisposeScope();
         var current = rgb;
         for (int position = 0; position < OpCount; position++)
         {
-            for (int op = 0; op < OpCount; op++)
+            // Brightness, contrast and saturation of every image at this position: one batched affine map.
+            var maps = new ColorAffine[count];
+            bool anyAffine = false;
+            for (int i = 0; i < count; i++)
             {
-                int[] chosen = Enumerable.Range(0, count)
-                    .Where(i => applyDraws[i] < options.ColorJitterProbability && orders[i][position] == op)
-                    .ToArray();
-                var kind = (Op)op;
-                var amount = amounts[op];
-                current = ImageSubset.Update(current, chosen, sub =>
-                {
-                    using var scope = torch.NewDisposeScope();
-                    var column = PerImageRandom.Column(amount, chosen, sub.device);
-                    return Change(kind, sub, column, options.BrightnessIsAdditive).clamp(0, 1).MoveToOuterDisposeScope();
-                });
+                var op = (Op)orders[i][position];
+                bool affine = jittered[i] && op != Op.Hue;
+                maps[i] = affine ? Affine(op, amounts[(int)op][i], options.BrightnessIsAdditive) : ColorAffine.Identity;
+                anyAffine |= affine;
             }
+
+            if (anyAffine)
+            {
+                current = ColorAffine.Apply(current, maps).clamp_(0, 1);
+            }
+
+            // Hue of the images whose op at this position is hue.
+            int[] hue = Enumerable.Range(0, count).Where(i => jittered[i] && orders[i][position] == (int)Op.Hue).ToArray();
+            current = ImageSubset.Update(current, hue, sub =>
+            {
+                using var scope = torch.NewDisposeScope();
+                var shift = PerImageRandom.Column(amounts[(int)Op.Hue], hue, sub.device);
+                return Hsv.RotateHue(sub, shift).clamp_(0, 1).MoveToOuterDisposeScope();
+            });
         }
 
-        return current;
+        return ReferenceEquals(current, rgb) ? rgb : current.MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -86,29 +99,25 @@ internal static class ColorJitter
         return ops;
     }
 
-    /// <summary>Applies one op to float [n,3,H,W] images with per-image amounts [n,1,1,1] (unclamped).</summary>
-    internal static torch.Tensor Change(Op op, torch.Tensor rgb, torch.Tensor amount, bool additiveBrightness)
+    /// <summary>The affine colour map of brightness, contrast or saturation with the given amount.</summary>
+    internal static ColorAffine Affine(Op op, float amount, bool additiveBrightness) => op switch
     {
-        using var scope = torch.NewDisposeScope();
-        torch.Tensor result;
-        switch (op)
+        Op.Brightness => additiveBrightness ? ColorAffine.Shift(amount) : ColorAffine.Scale(amount),
+        Op.Contrast => ColorAffine.Contrast(amount),
+        Op.Saturation => ColorAffine.Saturation(amount),
+        _ => throw new ArgumentOutOfRangeException(nameof(op), op, "Hue is not an affine map of the colour."),
+    };
+
+    /// <summary>Applies one op with per-image amounts to float [n,3,H,W] images (unclamped), as <see cref="Apply"/> does.</summary>
+    internal static torch.Tensor Change(Op op, torch.Tensor rgb, float[] amounts, bool additiveBrightness)
+    {
+        if (op == Op.Hue)
         {
-            case Op.Brightness:
-                result = additiveBrightness ? rgb + amount : rgb * amount;
-                break;
-            case Op.Contrast:
-                var mean = Grayscale.Luma(rgb).mean(new long[] { 1, 2, 3 }, keepdim: true);
-                result = mean + amount * (rgb - mean);
-                break;
-            case Op.Saturation:
-                var gray = Grayscale.Luma(rgb);
-                result = gray + amount * (rgb - gray);
-                break;
-            default:
-                result = Hsv.RotateHue(rgb, amount);
-                break;
+            using var scope = torch.NewDisposeScope();
+            var shift = torch.tensor(amounts, new long[] { amounts.Length, 1, 1, 1 }, device: rgb.device);
+            return Hsv.RotateHue(rgb, shift).MoveToOuterDisposeScope();
         }
 
-        return result.MoveToOuterDisposeScope();
+        return ColorAffine.Apply(rgb, amounts.Select(a => Affine(op, a, additiveBrightness)).ToArray());
     }
 }

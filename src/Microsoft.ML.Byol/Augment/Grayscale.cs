@@ -9,7 +9,8 @@ internal static class Grayscale
     public static torch.Tensor Luma(torch.Tensor rgb)
     {
         using var scope = torch.NewDisposeScope();
-        var luma = rgb.narrow(1, 0, 1) * 0.2989f + rgb.narrow(1, 1, 1) * 0.5870f + rgb.narrow(1, 2, 1) * 0.1140f;
+        var w = ColorAffine.LumaWeights;
+        var luma = rgb.narrow(1, 0, 1) * w[0] + rgb.narrow(1, 1, 1) * w[1] + rgb.narrow(1, 2, 1) * w[2];
         return luma.MoveToOuterDisposeScope();
     }
 

@@ -45,10 +45,10 @@ internal sealed class ViewAugmenter
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(generator);
-        if (images.dtype != torch.ScalarType.Float32 || images.dim() != 4 || images.shape[1] != 3)
+        if (images.dtype != torch.ScalarType.Float32 || images.dim() != 4 || images.shape[0] < 1 || images.shape[1] != 3)
         {
             throw new ArgumentException(
-                $"Expected float32 [B,3,H,W] images; got {images.dtype} [{string.Join(",", images.shape)}].", nameof(images));
+                $"Expected float32 [B,3,H,W] images with B >= 1; got {images.dtype} [{string.Join(",", images.shape)}].", nameof(images));
         }
 
         using var noGrad = torch.no_grad();

@@ -1,3 +1,4 @@
+using Microsoft.ML.Byol.Torch;
 using Microsoft.ML.Byol.Augment;
 using TorchSharp;
 using static Microsoft.ML.Byol.Tests.Augment.AugmentTestImages;
@@ -6,6 +7,8 @@ namespace Microsoft.ML.Byol.Tests.Augment;
 
 public sealed class ColorJitterTests
 {
+    public ColorJitterTests() => TorchRuntime.EnsureInitialized();
+
     [Fact]
     public void HueRotationOfZeroOrAFullTurnIsTheIdentity()
     {
@@ -31,19 +34,62 @@ public sealed class ColorJitterTests
     [Fact]
     public void EachOpChangesAsDocumented()
     {
-        using var image = torch.tensor(new[] { 0.2f, 0.4f, 0.6f }, new long[] { 1, 3, 1, 1 });
-        using var half = torch.full(new long[] { 1, 1, 1, 1 }, 0.5f);
+        // Two pixels: (0.2, 0.4, 0.6) and (0.6, 0.8, 1.0); mean luma over both for contrast, per-pixel luma for saturation.
+        using var image = torch.tensor(new[] { 0.2f, 0.6f, 0.4f, 0.8f, 0.6f, 1.0f }, new long[] { 1, 3, 1, 2 });
         float[] Values(ColorJitter.Op op, bool additive = false)
         {
-            using var changed = ColorJitter.Change(op, image, half, additive);
+            using var changed = ColorJitter.Change(op, image, new[] { 0.5f }, additive);
             return changed.reshape(-1).data<float>().ToArray();
         }
 
-        Values(ColorJitter.Op.Brightness).Should().Equal(new[] { 0.1f, 0.2f, 0.3f }, (a, b) => Math.Abs(a - b) < 1e-6);
-        Values(ColorJitter.Op.Brightness, additive: true).Should().Equal(new[] { 0.7f, 0.9f, 1.1f }, (a, b) => Math.Abs(a - b) < 1e-6);
-        float luma = 0.2f * 0.2989f + 0.4f * 0.5870f + 0.6f * 0.1140f;
-        Values(ColorJitter.Op.Saturation).Should().Equal(new[] { 0.1f + luma / 2, 0.2f + luma / 2, 0.3f + luma / 2 }, (a, b) => Math.Abs(a - b) < 1e-6);
-        Values(ColorJitter.Op.Contrast).Should().Equal(new[] { 0.1f + luma / 2, 0.2f + luma / 2, 0.3f + luma / 2 }, (a, b) => Math.Abs(a - b) < 1e-6);
+        static float Luma(float r, float g, float b) => 0.2989f * r + 0.5870f * g + 0.1140f * b;
+        float l0 = Luma(0.2f, 0.4f, 0.6f), l1 = Luma(0.6f, 0.8f, 1.0f), mean = (l0 + l1) / 2;
+        Values(ColorJitter.Op.Brightness).Should().Equal(new[] { 0.1f, 0.3f, 0.2f, 0.4f, 0.3f, 0.5f }, Close);
+        Values(ColorJitter.Op.Brightness, additive: true).Should().Equal(new[] { 0.7f, 1.1f, 0.9f, 1.3f, 1.1f, 1.5f }, Close);
+        Values(ColorJitter.Op.Contrast).Should().Equal(
+            new[] { 0.1f, 0.3f, 0.2f, 0.4f, 0.3f, 0.5f }.Select(v => v + mean / 2), Close);
+        Values(ColorJitter.Op.Saturation).Should().Equal(
+            new[] { 0.1f + l0 / 2, 0.3f + l1 / 2, 0.2f + l0 / 2, 0.4f + l1 / 2, 0.3f + l0 / 2, 0.5f + l1 / 2 }, Close);
+    }
+
+    [Fact]
+    public void HueRotationMatchesAScalarHsvReference()
+    {
+        var generator = Generator(54);
+        var colours = PerImageRandom.Uniform(generator, 200, 3);
+        var shifts = PerImageRandom.Uniform(generator, 200).Select(u => (u - 0.5f) * 0.4f).ToArray();
+        using var images = torch.tensor(colours, new long[] { 200, 3, 1, 1 });
+        using var rotated = ColorJitter.Change(ColorJitter.Op.Hue, images, shifts, false);
+        var actual = rotated.reshape(-1).data<float>().ToArray();
+        for (int i = 0; i < 200; i++)
+        {
+            var expected = ReferenceHueShift(colours[i * 3], colours[i * 3 + 1], colours[i * 3 + 2], shifts[i]);
+            actual.Skip(i * 3).Take(3).Should().Equal(expected, (a, b) => Math.Abs(a - b) < 1e-4);
+        }
+    }
+
+    private static bool Close(float a, float b) => Math.Abs(a - b) < 1e-6;
+
+    // Textbook RGB -> HSV -> shift hue -> RGB, one pixel at a time.
+    private static float[] ReferenceHueShift(float r, float g, float b, float shift)
+    {
+        float max = Math.Max(r, Math.Max(g, b)), min = Math.Min(r, Math.Min(g, b)), c = max - min;
+        double h = c == 0 ? 0 : max == r ? (g - b) / c : max == g ? 2 + (b - r) / c : 4 + (r - g) / c;
+        h = ((h / 6 + shift) % 1 + 1) % 1;
+        double s = max == 0 ? 0 : c / max, v = max;
+        int sector = (int)Math.Floor(h * 6) % 6;
+        double f = h * 6 - Math.Floor(h * 6);
+        double p = v * (1 - s), q = v * (1 - s * f), t = v * (1 - s * (1 - f));
+        var (rr, gg, bb) = sector switch
+        {
+            0 => (v, t, p),
+            1 => (q, v, p),
+            2 => (p, v, t),
+            3 => (p, q, v),
+            4 => (t, p, v),
+            _ => (v, p, q),
+        };
+        return new[] { (float)rr, (float)gg, (float)bb };
     }
 
     [Fact]

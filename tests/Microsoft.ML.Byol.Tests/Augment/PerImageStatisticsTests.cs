@@ -1,3 +1,4 @@
+using Microsoft.ML.Byol.Torch;
 using Microsoft.ML.Byol.Augment;
 using TorchSharp;
 using static Microsoft.ML.Byol.Tests.Augment.AugmentTestImages;
@@ -7,6 +8,8 @@ namespace Microsoft.ML.Byol.Tests.Augment;
 /// <summary>Over thousands of images, each random step happens to the expected fraction of images (per-image draws).</summary>
 public sealed class PerImageStatisticsTests
 {
+    public PerImageStatisticsTests() => TorchRuntime.EnsureInitialized();
+
     private const int Images = 2400;
 
     [Theory]

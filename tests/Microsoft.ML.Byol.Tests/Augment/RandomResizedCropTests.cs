@@ -1,3 +1,4 @@
+using Microsoft.ML.Byol.Torch;
 using Microsoft.ML.Byol.Augment;
 using TorchSharp;
 using static Microsoft.ML.Byol.Tests.Augment.AugmentTestImages;
@@ -6,6 +7,8 @@ namespace Microsoft.ML.Byol.Tests.Augment;
 
 public sealed class RandomResizedCropTests
 {
+    public RandomResizedCropTests() => TorchRuntime.EnsureInitialized();
+
     [Fact]
     public void CropsOfRampsShowTheSampledBoxesAndTheScaleRange()
     {
