@@ -28,7 +28,10 @@ internal sealed class ImagePixelReader : PixelRowReader
         var view = pipeline.Fit(data).Transform(data);
         var context = ContextColumns(data.Schema, column.Name).Select(c => view.Schema[c.Name]).ToList();
         var pixelColumn = view.Schema[pixels];
-        _cursor = view.GetRowCursor(context.Append(pixelColumn));
+        // With only cacheable columns active, ML.NET decodes on several threads and hands rows back in no fixed order,
+        // with errors detached from their row. The image column (not cacheable, and never read here) keeps one
+        // sequential cursor, so errors name their row and the cache keeps the data's order.
+        _cursor = view.GetRowCursor(context.Append(pixelColumn).Append(view.Schema[column.Name]));
         _getter = _cursor.GetGetter<VBuffer<byte>>(pixelColumn);
         BindContext(_cursor, context);
     }
@@ -42,6 +45,12 @@ internal sealed class ImagePixelReader : PixelRowReader
         try
         {
             _getter(ref _buffer);
+        }
+        catch (InvalidOperationException e) when (e.Message.Contains("disposed", StringComparison.Ordinal))
+        {
+            // ML.NET 5's ResizeImages keeps the previous, disposed image when a row has none, and ExtractPixels then fails.
+            throw RowError(row, "has no image, or an MLImage that was already disposed (ML.NET's ResizeImages and ExtractPixels dispose the images " +
+                "they are given, and report an empty path or missing image after another row as 'Object is disposed'). Remove or fix the row.", e);
         }
         catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException))
         {
