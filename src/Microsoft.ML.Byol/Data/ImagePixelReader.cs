@@ -1,0 +1,69 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Image;
+
+namespace Microsoft.ML.Byol.Data;
+
+/// <summary>
+/// Reads an MLImage column through ML.NET's own ResizeImages (isotropic, centre crop) and ExtractPixels (planar
+/// R, G, B bytes): the same pixels the scoring chain ResizeImages → ExtractPixels sees, before its 1/255 scale.
+/// </summary>
+internal sealed class ImagePixelReader : PixelRowReader
+{
+    private readonly DataViewRowCursor _cursor;
+    private readonly ValueGetter<VBuffer<byte>> _getter;
+    private readonly int _size;
+    private VBuffer<byte> _buffer;
+
+    public ImagePixelReader(MLContext mlContext, IDataView data, ImageColumn column, int imageSize)
+        : base(column.Name)
+    {
+        _size = imageSize;
+        string suffix = Guid.NewGuid().ToString("N");
+        string resized = "ByolResized_" + suffix, pixels = "ByolPixels_" + suffix;
+        var pipeline = mlContext.Transforms.ResizeImages(resized, imageSize, imageSize, column.Name,
+                ImageResizingEstimator.ResizingKind.IsoCrop, ImageResizingEstimator.Anchor.Center)
+            .Append(mlContext.Transforms.ExtractPixels(pixels, resized,
+                ImagePixelExtractingEstimator.ColorBits.Rgb, ImagePixelExtractingEstimator.ColorsOrder.ARGB,
+                interleavePixelColors: false, offsetImage: 0f, scaleImage: 1f, outputAsFloatArray: false));
+        var view = pipeline.Fit(data).Transform(data);
+        var context = ContextColumns(data.Schema, column.Name).Select(c => view.Schema[c.Name]).ToList();
+        var pixelColumn = view.Schema[pixels];
+        // With only cacheable columns active, ML.NET decodes on several threads and hands rows back in no fixed order,
+        // with errors detached from their row. The image column (not cacheable, and never read here) keeps one
+        // sequential cursor, so errors name their row and the cache keeps the data's order.
+        _cursor = view.GetRowCursor(context.Append(pixelColumn).Append(view.Schema[column.Name]));
+        _getter = _cursor.GetGetter<VBuffer<byte>>(pixelColumn);
+        BindContext(_cursor, context);
+    }
+
+    public override int Channels => 3;
+
+    public override bool MoveNext() => _cursor.MoveNext();
+
+    public override bool Read(int row, Span<byte> destination)
+    {
+        try
+        {
+            _getter(ref _buffer);
+        }
+        catch (InvalidOperationException e) when (e.Message.Contains("disposed", StringComparison.Ordinal))
+        {
+            // ML.NET 5's ResizeImages keeps the previous, disposed image when a row has none, and ExtractPixels then fails.
+            throw RowError(row, "has no image, or an MLImage that was already disposed (ML.NET's ResizeImages and ExtractPixels dispose the images " +
+                "they are given, and report an empty path or missing image after another row as 'Object is disposed'). Remove or fix the row.", e);
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException))
+        {
+            throw RowError(row, $"could not be read as an image ({e.GetType().Name}: {e.Message}). Remove or fix the row.", e);
+        }
+        // ExtractPixels gives an all-implicit (sparse) vector when there is no image: an empty path, or a null MLImage.
+        if (!_buffer.IsDense && _buffer.GetValues().Length == 0)
+            throw RowError(row, "has no image (empty path or missing MLImage). Remove or fix the row.");
+        if (_buffer.Length != destination.Length)
+            throw RowError(row, $"gave {_buffer.Length} pixel values, expected {destination.Length} (3×{_size}×{_size}).");
+        _buffer.CopyTo(destination);
+        return false;
+    }
+
+    public override void Dispose() => _cursor.Dispose();
+}
