@@ -28,7 +28,7 @@ public sealed class ByolLearnsTests
         var options = TinyRuns.Options(imageSize: size, batchSize: 64, epochs: 40);
         options.WidthMultiplier = 0.25f;
         options.WarmupEpochs = 2;
-        using var store = Data.InMemoryImageStore.FromBytes(trainPixels, trainCount, 3, size, size);
+        using var store = Microsoft.ML.Byol.Data.InMemoryImageStore.FromBytes(trainPixels, trainCount, 3, size, size);
         using var trained = new ByolTrainer(options, seed: 21, log: _output.WriteLine).Train(store);
 
         torch.random.manual_seed(21);
