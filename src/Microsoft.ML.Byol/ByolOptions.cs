@@ -54,6 +54,12 @@ public sealed class ByolOptions
     /// <summary>LARS weight decay (not applied to biases and normalisation parameters).</summary>
     public double WeightDecay { get; set; } = 1.5e-6;
 
+    /// <summary>
+    /// LARS trust coefficient η: adapted parameters move by about lr·η of their norm per step. The paper's 1e-3 suits
+    /// its ImageNet batches of 4096; small-batch runs often need a larger value (for example 0.02).
+    /// </summary>
+    public double TrustCoefficient { get; set; } = 1e-3;
+
     /// <summary>Epochs of linear learning-rate warm-up from 0, before the cosine decay.</summary>
     public double WarmupEpochs { get; set; } = 10;
 
@@ -86,6 +92,12 @@ public sealed class ByolOptions
 
     /// <summary>Number of newest checkpoints kept in <see cref="CheckpointDirectory"/>.</summary>
     public int CheckpointsToKeep { get; set; } = 2;
+
+    /// <summary>
+    /// Largest decoded-image cache kept in memory, in bytes; a larger one is kept in a memory-mapped temporary file.
+    /// Null: half of the memory available to the process.
+    /// </summary>
+    public long? MaxCacheMemoryBytes { get; set; }
 
     /// <summary>Receives a report after every optimizer step.</summary>
     public IProgress<ByolProgress>? Progress { get; set; }

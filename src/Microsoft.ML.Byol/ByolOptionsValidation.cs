@@ -31,6 +31,10 @@ internal static class ByolOptionsValidation
             throw Invalid(nameof(ByolOptions.BaseLearningRate), options.BaseLearningRate, "must be a positive number");
         if (!(options.WeightDecay >= 0 && double.IsFinite(options.WeightDecay)))
             throw Invalid(nameof(ByolOptions.WeightDecay), options.WeightDecay, "must be 0 or more");
+        if (!(options.TrustCoefficient > 0 && double.IsFinite(options.TrustCoefficient)))
+            throw Invalid(nameof(ByolOptions.TrustCoefficient), options.TrustCoefficient, "must be a positive number");
+        if (options.MaxCacheMemoryBytes is < 0)
+            throw Invalid(nameof(ByolOptions.MaxCacheMemoryBytes), options.MaxCacheMemoryBytes, "must be 0 or more (or null)");
         if (!(options.WarmupEpochs >= 0 && double.IsFinite(options.WarmupEpochs)))
             throw Invalid(nameof(ByolOptions.WarmupEpochs), options.WarmupEpochs, "must be 0 or more");
         if (!(options.TauBase >= 0 && options.TauBase <= 1))

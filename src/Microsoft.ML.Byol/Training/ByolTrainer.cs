@@ -60,7 +60,7 @@ internal sealed class ByolTrainer
     private ByolTrainingResult Run(ByolNetwork network, ImageStore store, TrainingPlan plan, Device device)
     {
         var parameters = network.OnlineModules().SelectMany(m => LarsParameters.From(m.Module, m.Prefix)).ToList();
-        using var optimizer = new Lars(parameters, weightDecay: _options.WeightDecay);
+        using var optimizer = new Lars(parameters, weightDecay: _options.WeightDecay, trustCoefficient: _options.TrustCoefficient);
         using var generator = new Generator((ulong)_seed);
         var view1 = new ViewAugmenter(_options.View1, _options.ImageSize);
         var view2 = new ViewAugmenter(_options.View2, _options.ImageSize);
@@ -158,7 +158,7 @@ internal sealed class ByolTrainer
         => string.Join(";",
             $"arch={_options.Architecture}", $"width={_options.WidthMultiplier:R}", $"stem={_options.UsesSmallImageStem}",
             $"size={_options.ImageSize}", $"proj={_options.ProjectorHiddenSize}/{_options.ProjectionSize}/{_options.PredictorHiddenSize}",
-            $"batch={plan.BatchSize}", $"steps={plan.TotalSteps}", $"warmup={plan.WarmupSteps}", $"lr={_options.BaseLearningRate:R}",
+            $"batch={plan.BatchSize}", $"steps={plan.TotalSteps}", $"warmup={plan.WarmupSteps}", $"lr={_options.BaseLearningRate:R}", $"eta={_options.TrustCoefficient:R}",
             $"wd={_options.WeightDecay:R}", $"tau={_options.TauBase:R}", $"seed={_seed}",
             $"images={store.Count}x{store.Channels}x{store.Height}x{store.Width}");
 }
