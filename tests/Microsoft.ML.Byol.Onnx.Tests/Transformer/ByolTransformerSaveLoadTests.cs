@@ -20,18 +20,17 @@ public sealed class ByolTransformerSaveLoadTests : IDisposable
     public void SaveThenLoad_GivesMlNetsOwnTransformers_AndTheSameEmbeddings(bool usedBeforeSaving)
     {
         using var byol = CreateTransformer();
-        var schema = Pictures.View(_ml, Pictures.Create(1)).Schema;
         float[][] expected = usedBeforeSaving
             ? Pictures.Column(byol.Transform(Pictures.View(_ml, Pictures.Create(4))), "Embedding")
             : TestEncoder.Run(Pictures.Pixels(_ml, Pictures.Create(4)));
         string zip = Path.Combine(_folder, "model.zip");
 
-        _ml.Model.Save(byol, schema, zip);
-        var loaded = _ml.Model.Load(zip, out var loadedSchema);
+        // ML.NET cannot save an input schema whose only column is an image ("No valid columns to save"): pass none.
+        _ml.Model.Save(byol, null, zip);
+        var loaded = _ml.Model.Load(zip, out _);
 
         try
         {
-            loadedSchema.Select(c => c.Name).Should().Contain("Image");
             var chain = loaded.Should().BeAssignableTo<IEnumerable<ITransformer>>().Subject.ToList();
             chain.Select(t => t.GetType().Name).Should().Equal(
                 "ImageResizingTransformer", "ImagePixelExtractingTransformer", "OnnxTransformer", "ColumnSelectingTransformer");
@@ -50,13 +49,12 @@ public sealed class ByolTransformerSaveLoadTests : IDisposable
     public void SaveInsideALargerPipeline_LoadsAndScores()
     {
         using var byol = CreateTransformer();
-        var data = Pictures.View(_ml, Pictures.Create(3));
         var copy = _ml.Transforms.CopyColumns("Copy", "Embedding").Fit(byol.Transform(Pictures.View(_ml, Pictures.Create(1))));
         var pipeline = new TransformerChain<ITransformer>(byol, copy);
         var expected = TestEncoder.Run(Pictures.Pixels(_ml, Pictures.Create(3)));
         string zip = Path.Combine(_folder, "pipeline.zip");
 
-        _ml.Model.Save(pipeline, data.Schema, zip);
+        _ml.Model.Save(pipeline, null, zip);
         var loaded = _ml.Model.Load(zip, out _);
 
         try

@@ -44,6 +44,20 @@ public class ByolTransformerVectorTests
         Embeddings.ShouldMatch(Pictures.Column(scored, "Pixels"), TestEncoder.Run(pixels));
     }
 
+    [Theory]
+    [InlineData("pixels", "embedding")]
+    [InlineData("embedding", "pixels")]
+    [InlineData("normalize.mean", "conv1.weight")]
+    public void ColumnNamesThatAreTensorNamesOfTheEncoder_Work(string input, string output)
+    {
+        var pixels = RandomPixels(count: 2, channels: 3);
+        using var byol = ByolTransformer.Create(_ml, TestEncoder.Bytes, output, input, null, true);
+
+        var scored = byol.Transform(View(pixels, new[] { 3, Size, Size }, column: input));
+
+        Embeddings.ShouldMatch(Pictures.Column(scored, output), TestEncoder.Run(pixels));
+    }
+
     [Fact]
     public void ImagesAndVectors_ThroughOneTransformer_EachGetTheirOwnChain()
     {
@@ -68,8 +82,9 @@ public class ByolTransformerVectorTests
     private IDataView View(float[][] pixels, int[] dimensions, string column = "Pixels")
     {
         var definition = SchemaDefinition.Create(typeof(PixelRow));
-        definition[nameof(PixelRow.Pixels)].ColumnName = column;
-        definition[nameof(PixelRow.Pixels)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, dimensions);
+        var pixelColumn = definition[nameof(PixelRow.Pixels)];
+        pixelColumn.ColumnType = new VectorDataViewType(NumberDataViewType.Single, dimensions);
+        pixelColumn.ColumnName = column;
         return _ml.Data.LoadFromEnumerable(pixels.Select(p => new PixelRow { Pixels = p }).ToList(), definition);
     }
 }

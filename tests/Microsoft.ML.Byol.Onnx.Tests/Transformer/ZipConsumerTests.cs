@@ -24,6 +24,9 @@ public sealed class ZipConsumerTests(ITestOutputHelper output) : IDisposable
     {
         string consumer = ConsumerPath();
         File.Exists(consumer).Should().BeTrue($"the consumer is built with the test project ({consumer})");
+        Directory.GetFiles(Path.GetDirectoryName(consumer)!, "*.dll").Select(Path.GetFileName)
+            .Should().NotContain(f => f!.StartsWith("Microsoft.ML.Byol.Onnx", StringComparison.Ordinal) || f.StartsWith("TorchSharp", StringComparison.Ordinal),
+                "the consumer stands for an application with ML.NET and ONNX Runtime only");
         var files = Pictures.Create(3).Select((image, i) =>
         {
             string path = Path.Combine(_folder, $"image{i}.png");
