@@ -1,0 +1,199 @@
+using Microsoft.ML.Byol.Scoring;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Transforms.Image;
+
+namespace Microsoft.ML.Byol;
+
+/// <summary>
+/// Scores a BYOL image encoder in ML.NET: adds a column holding the embedding (a vector of
+/// <see cref="ByolEncoderInfo.EmbeddingSize"/> floats) of each row's image.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Inside, this is a chain of ML.NET's own transformers. For an <see cref="MLImage"/> input column:
+/// <c>ResizeImages</c> (to <see cref="ByolEncoderInfo.ImageSize"/>, isotropic, centre crop — the resizing used to
+/// build the training cache) → <c>ExtractPixels</c> (planar R, G, B, scaled by 1/255) → <c>OnnxTransformer</c>
+/// → <c>DropColumns</c> of the temporary columns. ML.NET's image transforms dispose the images they read.
+/// For a known-size float vector input column of C×S×S pixels (C = 1 or 3, S = <see cref="ByolEncoderInfo.ImageSize"/>,
+/// planar, values in [0, 1]): <c>OnnxTransformer</c> only; a single grey plane is repeated into R, G and B inside
+/// the model. Vectors of bytes-as-floats in [0, 255] must be scaled by the caller (e.g. <c>NormalizeMinMax</c> or
+/// a custom mapping dividing by 255); this transformer does not guess the range.
+/// </para>
+/// <para>
+/// ML.NET transformers bind to an input schema, so the chain is built on first use for each input column type and
+/// cached. <see cref="ICanSaveModel.Save"/> delegates to the chain built last (the MLImage chain when none has been
+/// built), so <c>mlContext.Model.Save</c> writes only ML.NET's own transformers — with the ONNX bytes inside the zip
+/// — and <c>mlContext.Model.Load</c> works in an application that references only Microsoft.ML,
+/// Microsoft.ML.ImageAnalytics and Microsoft.ML.OnnxTransformer.
+/// </para>
+/// <para>
+/// The transformer owns a temporary folder holding the ONNX files its OnnxTransformers read; <see cref="Dispose"/>
+/// releases the ONNX Runtime sessions and deletes that folder.
+/// </para>
+/// </remarks>
+public sealed class ByolTransformer : ITransformer, IDisposable
+{
+    private readonly byte[] _onnxModel;
+    private readonly PrivateModelFolder _folder;
+    private readonly ScoringChainBuilder _builder;
+    private readonly Dictionary<ByolInputFormat, TransformerChain<ITransformer>> _chains = new();
+    private readonly object _gate = new();
+    private TransformerChain<ITransformer>? _lastUsed;
+    private bool _disposed;
+
+    private ByolTransformer(
+        TransformsCatalog transforms, byte[] onnxModel, ByolEncoderInfo info, string outputColumnName, string inputColumnName,
+        int? gpuDeviceId, bool fallbackToCpu)
+    {
+        _onnxModel = onnxModel;
+        EncoderInfo = info;
+        OutputColumnName = outputColumnName;
+        InputColumnName = inputColumnName;
+        _folder = new PrivateModelFolder();
+        _builder = new ScoringChainBuilder(transforms, onnxModel, info, inputColumnName, outputColumnName, gpuDeviceId, fallbackToCpu, _folder);
+    }
+
+    /// <summary>What the encoder's ONNX file says about itself (image size, embedding size, normalisation, ...).</summary>
+    public ByolEncoderInfo EncoderInfo { get; }
+
+    /// <summary>The column read: an MLImage column, or a known-size float vector of C×S×S pixels in [0, 1].</summary>
+    public string InputColumnName { get; }
+
+    /// <summary>The column added: a known-size vector of <see cref="ByolEncoderInfo.EmbeddingSize"/> floats.</summary>
+    public string OutputColumnName { get; }
+
+    /// <summary>True: every row maps to one row.</summary>
+    public bool IsRowToRowMapper => true;
+
+    /// <summary>Path of the folder holding this transformer's private ONNX files (deleted on dispose).</summary>
+    internal string PrivateFolder => _folder.Path;
+
+    /// <summary>Creates the transformer for an encoder's ONNX bytes (used by the training package's estimator).</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a BYOL encoder.</exception>
+    internal static ByolTransformer Create(
+        IHostEnvironment env, byte[] onnxModel, string outputColumnName, string inputColumnName, int? gpuDeviceId, bool fallbackToCpu)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        ArgumentNullException.ThrowIfNull(onnxModel);
+        return Create(CatalogEnvironment.CatalogFor(env), onnxModel, ByolEncoderInfo.FromOnnxBytes(onnxModel),
+            outputColumnName, inputColumnName, gpuDeviceId, fallbackToCpu);
+    }
+
+    /// <summary>Creates the transformer over a catalog, for an encoder already described by <paramref name="info"/>.</summary>
+    internal static ByolTransformer Create(
+        TransformsCatalog transforms, byte[] onnxModel, ByolEncoderInfo info, string outputColumnName, string inputColumnName,
+        int? gpuDeviceId, bool fallbackToCpu)
+    {
+        ArgumentNullException.ThrowIfNull(transforms);
+        ArgumentNullException.ThrowIfNull(onnxModel);
+        ArgumentNullException.ThrowIfNull(info);
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(inputColumnName);
+        if (gpuDeviceId is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(gpuDeviceId), gpuDeviceId, "A GPU device id is 0 or more (null for CPU).");
+        }
+
+        return new ByolTransformer(transforms, (byte[])onnxModel.Clone(), info, outputColumnName, inputColumnName, gpuDeviceId, fallbackToCpu);
+    }
+
+    /// <summary>Checks the input column and returns the input schema plus the embedding column.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The input column is missing.</exception>
+    /// <exception cref="ArgumentException">The input column has a type the encoder cannot read.</exception>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => ChainFor(inputSchema).GetOutputSchema(inputSchema);
+
+    /// <summary>Adds the embedding column to <paramref name="input"/> (lazily, as every ML.NET transform).</summary>
+    public IDataView Transform(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return ChainFor(input.Schema).Transform(input);
+    }
+
+    /// <summary>The row-to-row mapper of the inner chain (used by prediction engines).</summary>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => ((ITransformer)ChainFor(inputSchema)).GetRowToRowMapper(inputSchema);
+
+    /// <summary>Writes the encoder's ONNX model (as given, not the private copy adapted for ML.NET) to a file.</summary>
+    public void ExportOnnx(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ThrowIfDisposed();
+        File.WriteAllBytes(path, _onnxModel);
+    }
+
+    /// <summary>Writes the encoder's ONNX model (as given, not the private copy adapted for ML.NET) to a stream.</summary>
+    public void ExportOnnx(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ThrowIfDisposed();
+        stream.Write(_onnxModel);
+    }
+
+    /// <summary>Releases the ONNX Runtime sessions and deletes the private ONNX files.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            foreach (var chain in _chains.Values)
+            {
+                chain.Dispose();
+            }
+
+            _chains.Clear();
+            _lastUsed = null;
+            _folder.Dispose();
+        }
+    }
+
+    /// <summary>Saves ML.NET's own transformers (the chain built last; the MLImage chain when none was built).</summary>
+    void ICanSaveModel.Save(ModelSaveContext ctx)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        TransformerChain<ITransformer> chain;
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            chain = _lastUsed ?? ChainFor(ByolInputFormat.Image, ImageOnlySchema());
+        }
+
+        ((ICanSaveModel)chain).Save(ctx);
+    }
+
+    private TransformerChain<ITransformer> ChainFor(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        var format = ByolInputFormat.Of(inputSchema, InputColumnName, EncoderInfo.ImageSize);
+        return ChainFor(format, inputSchema);
+    }
+
+    private TransformerChain<ITransformer> ChainFor(ByolInputFormat format, DataViewSchema inputSchema)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            if (!_chains.TryGetValue(format, out var chain))
+            {
+                chain = _builder.Build(format, inputSchema);
+                _chains.Add(format, chain);
+            }
+
+            _lastUsed = chain;
+            return chain;
+        }
+    }
+
+    private DataViewSchema ImageOnlySchema()
+    {
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumn(InputColumnName, new ImageDataViewType());
+        return builder.ToSchema();
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+}
