@@ -1,7 +1,7 @@
 namespace Microsoft.ML.Byol;
 
 /// <summary>
-/// Options of BYOL pretraining (<c>mlContext.Transforms.ByolPretrain</c>): what to read, which encoder to train, for how long, and how.
+/// Options of <see cref="ByolEstimator"/>: what to read, which encoder to train, for how long, and how.
 /// Defaults follow the BYOL paper's ImageNet recipe (ResNet-50, 224 px, LARS with base learning rate 0.2,
 /// weight decay 1.5e-6, τ base 0.996, 10 warm-up epochs); for CPU training pick a small encoder
 /// (for example ResNet-18 at width 0.25 and 32 px).

@@ -5,7 +5,7 @@ namespace Microsoft.ML.Byol;
 
 /// <summary>
 /// Makes <see cref="SchemaShape.Column"/> values, whose constructor ML.NET 5 keeps internal, so that
-/// ByolEstimator.GetOutputSchema can announce the embedding column like ML.NET's own estimators do.
+/// <see cref="ByolEstimator.GetOutputSchema"/> can announce the embedding column like ML.NET's own estimators do.
 /// </summary>
 internal static class SchemaShapeColumns
 {

@@ -17,7 +17,6 @@ internal sealed class ByolNetwork : nn.Module
     private readonly ResNet target_encoder;
     private readonly Mlp target_projector;
 #pragma warning restore IDE1006
-    private readonly (Tensor Online, Tensor Target)[] _emaPairs;
 
     public ByolNetwork(ResNetLayout layout, int projectorHidden, int projectionSize, int predictorHidden) : base(nameof(ByolNetwork))
     {
@@ -32,7 +31,6 @@ internal sealed class ByolNetwork : nn.Module
         CopyInto(online_projector, target_projector);
         foreach (var p in TargetParameters())
             p.requires_grad = false;
-        _emaPairs = OnlineEmaParameters().Zip(TargetParameters(), (o, t) => ((Tensor)o, (Tensor)t)).ToArray();
     }
 
     /// <summary>The online encoder f_θ: the only network kept after training.</summary>
@@ -72,10 +70,12 @@ internal sealed class ByolNetwork : nn.Module
     }
 
     /// <summary>ξ ← τ·ξ + (1 − τ)·θ over encoder and projector parameters (not BatchNorm running statistics).</summary>
+    /// <remarks>The parameters are enumerated at each call: moving the module to a device replaces them.</remarks>
     public void UpdateTarget(double tau)
     {
+        using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        foreach (var (online, target) in _emaPairs)
+        foreach (var (online, target) in OnlineEmaParameters().Zip(TargetParameters()))
             target.lerp_(online, 1 - tau);
     }
 

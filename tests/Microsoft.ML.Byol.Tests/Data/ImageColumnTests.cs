@@ -31,10 +31,7 @@ public sealed class ImageColumnTests
     }
 
     private static readonly MLContext Ml = new(seed: 1);
-    // SchemaShape.Create is internal in ML.NET 5; estimators receive shapes made by it.
-    private static SchemaShape Shape(DataViewSchema schema)
-        => (SchemaShape)typeof(SchemaShape).GetMethod("Create", System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic, new[] { typeof(DataViewSchema) })!
-            .Invoke(null, new object[] { schema })!;
+    private static SchemaShape Shape(DataViewSchema schema) => Support.Schemas.Shape(schema);
 
     private static IDataView Data() => Ml.Data.LoadFromEnumerable(new[] { new Mixed() });
 

@@ -1,0 +1,103 @@
+using System.Globalization;
+using Microsoft.ML.Byol.Data;
+using Microsoft.ML.Byol.Export;
+using Microsoft.ML.Byol.Training;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+
+namespace Microsoft.ML.Byol;
+
+/// <summary>
+/// Pretrains an image encoder with BYOL (Bootstrap Your Own Latent) on the images of a column, without labels, and
+/// returns a <see cref="ByolTransformer"/> that maps that column to an embedding column through the exported
+/// ONNX encoder. Create it with <c>mlContext.Transforms.ByolPretrain(...)</c>.
+/// </summary>
+/// <remarks>
+/// <see cref="Fit"/> reads the input once into an 8-bit image cache (resized to <see cref="ByolOptions.ImageSize"/>
+/// with ML.NET's own ResizeImages, center crop), trains the online and target networks with TorchSharp on the
+/// chosen device (LARS, cosine learning-rate and τ schedules), exports the online encoder to ONNX and builds the
+/// scoring transformer, which needs no TorchSharp.
+/// </remarks>
+public sealed class ByolEstimator : IEstimator<ByolTransformer>
+{
+    private readonly IHost _host;
+    private readonly ByolOptions _options;
+
+    internal ByolEstimator(IHostEnvironment environment, ByolOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        ByolOptionsValidation.Validate(options);
+        _host = environment.Register(nameof(ByolEstimator));
+        _options = options;
+    }
+
+    /// <summary>The options this estimator trains with.</summary>
+    public ByolOptions Options => _options;
+
+    /// <summary>
+    /// Checks the input column (an MLImage column, or a known-size float vector of C×H×W pixels with C = 1 or 3) and
+    /// announces the output column: a known-size float vector of the encoder's representation size.
+    /// </summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        ByolOptionsValidation.Validate(_options);
+        ImageColumn.Check(inputSchema, _options.InputColumnName);
+        return SchemaShapeColumns.With(inputSchema, SchemaShapeColumns.Vector(_options.OutputColumnName, NumberDataViewType.Single));
+    }
+
+    /// <summary>Trains the encoder on <paramref name="input"/> and returns the scoring transformer.</summary>
+    /// <exception cref="ArgumentException">An option, the input column or the data is invalid (checked before training).</exception>
+    /// <exception cref="OperationCanceledException"><see cref="ByolOptions.CancellationToken"/> was cancelled.</exception>
+    public ByolTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ByolOptionsValidation.Validate(_options);
+        ImageColumn.Describe(input.Schema, _options.InputColumnName);
+        int seed = _options.Seed ?? _host.Rand.Next();
+
+        using var channel = _host.Start("BYOL pretraining");
+        void Log(string message) => channel.Info(MessageSensitivity.None, message);
+
+        using var store = ImageCacheBuilder.Build(new MLContext(seed), input, _options.InputColumnName, _options.ImageSize,
+            _options.MaxCacheMemoryBytes ?? DefaultCacheBudget(), Log, _options.CancellationToken);
+        if (_options.MaxSteps != 0 && store.Count < _options.BatchSize)
+            throw new ArgumentException(
+                $"BYOL needs at least one full batch: column '{_options.InputColumnName}' has {store.Count} image(s) and ByolOptions.BatchSize is {_options.BatchSize}.",
+                nameof(input));
+
+        using var result = new ByolTrainer(_options, seed, Log).Train(store);
+        var summary = Summary(result, store.Count, seed);
+        byte[] onnx = EncoderExporter.Export(result.Encoder, _options.ImageSize, foldBatchNorm: true, summary);
+        Log($"BYOL: exported the online encoder to ONNX ({onnx.Length / 1024.0 / 1024.0:F1} MB, embedding size {_options.Layout.EmbeddingSize}).");
+        return ByolTransformer.Create(_host, onnx, _options.OutputColumnName, _options.InputColumnName, gpuDeviceId: null, fallbackToCpu: true);
+    }
+
+    private Dictionary<string, string> Summary(ByolTrainingResult result, int images, int seed)
+    {
+        string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+        var summary = new Dictionary<string, string>
+        {
+            ["method"] = "BYOL",
+            ["images"] = images.ToString(CultureInfo.InvariantCulture),
+            ["epochs"] = _options.Epochs.ToString(CultureInfo.InvariantCulture),
+            ["steps"] = result.StepsDone.ToString(CultureInfo.InvariantCulture),
+            ["batch_size"] = _options.BatchSize.ToString(CultureInfo.InvariantCulture),
+            ["base_learning_rate"] = F(_options.BaseLearningRate),
+            ["weight_decay"] = F(_options.WeightDecay),
+            ["tau_base"] = F(_options.TauBase),
+            ["projection"] = $"{_options.ProjectorHiddenSize}/{_options.ProjectionSize}/{_options.PredictorHiddenSize}",
+            ["seed"] = seed.ToString(CultureInfo.InvariantCulture),
+            ["device"] = result.Device,
+            ["train_seconds"] = F(Math.Round(result.Elapsed.TotalSeconds, 1)),
+            ["date_utc"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+            ["library"] = "Microsoft.ML.Byol " + typeof(ByolEstimator).Assembly.GetName().Version,
+        };
+        if (result.FinalLoss is { } loss)
+            summary["final_loss"] = F(Math.Round(loss, 5));
+        return summary;
+    }
+
+    /// <summary>Half of the memory this process may use.</summary>
+    private static long DefaultCacheBudget() => Math.Max(256L << 20, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2);
+}
