@@ -30,17 +30,6 @@ internal abstract unsafe class CacheWriter : IDisposable
     /// <summary>The bytes of image <paramref name="index"/>.</summary>
     public Span<byte> Image(int index) => new(Base + index * ImageBytes, checked((int)ImageBytes));
 
-    /// <summary>Rewrites every byte of images [0, <paramref name="count"/>) through <paramref name="map"/>.</summary>
-    public void Remap(int count, ReadOnlySpan<byte> map)
-    {
-        for (int i = 0; i < count; i++)
-        {
-            var image = Image(i);
-            for (int j = 0; j < image.Length; j++)
-                image[j] = map[image[j]];
-        }
-    }
-
     /// <summary>Turns the block into a store with <paramref name="channels"/> channels (1 keeps the first plane only).</summary>
     public abstract ImageStore Complete(int channels);
 

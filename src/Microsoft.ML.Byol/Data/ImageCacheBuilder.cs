@@ -60,8 +60,7 @@ internal static class ImageCacheBuilder
             if (read == count)
                 throw new InvalidOperationException($"The training data yielded more rows than the {count} it reported.");
             var image = writer.Image(read);
-            if (reader.Read(read, image))
-                writer.Remap(read, PixelRowReader.ZeroOneToByteScale);
+            reader.Read(read, image);
             grey = grey && IsGrey(image, plane);
             read++;
             if (read * 10L >= nextReport * (long)count && read < count)

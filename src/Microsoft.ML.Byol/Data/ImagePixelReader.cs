@@ -40,7 +40,7 @@ internal sealed class ImagePixelReader : PixelRowReader
 
     public override bool MoveNext() => _cursor.MoveNext();
 
-    public override bool Read(int row, Span<byte> destination)
+    public override void Read(int row, Span<byte> destination)
     {
         try
         {
@@ -62,7 +62,6 @@ internal sealed class ImagePixelReader : PixelRowReader
         if (_buffer.Length != destination.Length)
             throw RowError(row, $"gave {_buffer.Length} pixel values, expected {destination.Length} (3×{_size}×{_size}).");
         _buffer.CopyTo(destination);
-        return false;
     }
 
     public override void Dispose() => _cursor.Dispose();

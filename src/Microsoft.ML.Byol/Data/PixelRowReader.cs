@@ -22,20 +22,9 @@ internal abstract class PixelRowReader : IDisposable
     /// <summary>Advances to the next row.</summary>
     public abstract bool MoveNext();
 
-    /// <summary>
-    /// Writes the current row (number <paramref name="row"/>) into <paramref name="destination"/>. Returns true when
-    /// the rows read before it must be rewritten through <see cref="ZeroOneToByteScale"/>.
-    /// </summary>
+    /// <summary>Writes the current row (number <paramref name="row"/>) into <paramref name="destination"/>.</summary>
     /// <exception cref="InvalidOperationException">The row holds no usable picture.</exception>
-    public abstract bool Read(int row, Span<byte> destination);
-
-    /// <summary>
-    /// Maps a byte written as round(255·v) for a value v ≤ 1 to round(v): what it is when the column turns out to be
-    /// on the 0–255 scale (round(v) = 1 exactly when v ≥ 0.5, that is when round(255·v) ≥ 128).
-    /// </summary>
-    public static ReadOnlySpan<byte> ZeroOneToByteScale => RemapTable;
-
-    private static readonly byte[] RemapTable = Enumerable.Range(0, 256).Select(b => (byte)(b >= 128 ? 1 : 0)).ToArray();
+    public abstract void Read(int row, Span<byte> destination);
 
     /// <summary>The cursor's columns to activate besides the input: text columns that describe a row in errors.</summary>
     protected static IEnumerable<DataViewSchema.Column> ContextColumns(DataViewSchema schema, string columnName)

@@ -6,26 +6,27 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Byol.Data;
 
 /// <summary>
-/// Reads a known-size float vector column of planar pixels. Vectors of another size than the cache's are centre-cropped
-/// to a square and resized bilinearly (anti-aliased when shrinking), as ResizeImages does for images. The scale is
-/// decided once for the whole column: [0, 1] until a value above 1 is seen, from then on [0, 255]; bytes already
-/// written are then rewritten (see <see cref="PixelRowReader.ZeroOneToByteScale"/>), so one pass is enough.
+/// Reads a known-size float vector column of planar pixels in [0, 1], C×S×S with S the training size: exactly what the
+/// scoring transformer feeds the encoder, so training and scoring see the same pixels. Other sizes and scales are
+/// errors that say what to do (resize or scale the column first).
 /// </summary>
 internal sealed class VectorPixelReader : PixelRowReader
 {
     private readonly DataViewRowCursor _cursor;
     private readonly ValueGetter<VBuffer<float>> _getter;
     private readonly ImageColumn _column;
-    private readonly int _size;
     private readonly float[] _values;
     private VBuffer<float> _buffer;
-    private bool _byteScale;
 
     public VectorPixelReader(IDataView data, ImageColumn column, int imageSize)
         : base(column.Name)
     {
+        if (column.Height != imageSize || column.Width != imageSize)
+            throw new ArgumentException(
+                $"Column '{column.Name}' holds {column.Channels}×{column.Height}×{column.Width} pixels, but ByolOptions.ImageSize is {imageSize}. " +
+                $"Float-vector inputs are scored as they are, so they must be {column.Channels}×{imageSize}×{imageSize}: set ImageSize to {column.Height} " +
+                "(if the images are square), or resize them first.", nameof(data));
         _column = column;
-        _size = imageSize;
         _values = new float[column.Channels * column.Height * column.Width];
         var context = ContextColumns(data.Schema, column.Name).ToList();
         var input = data.Schema[column.Index];
@@ -38,7 +39,7 @@ internal sealed class VectorPixelReader : PixelRowReader
 
     public override bool MoveNext() => _cursor.MoveNext();
 
-    public override bool Read(int row, Span<byte> destination)
+    public override void Read(int row, Span<byte> destination)
     {
         try
         {
@@ -51,40 +52,13 @@ internal sealed class VectorPixelReader : PixelRowReader
         if (_buffer.Length != _values.Length)
             throw RowError(row, $"holds {_buffer.Length} values, expected {_values.Length}.");
         _buffer.CopyTo(_values);
-
-        if (Array.Exists(_values, float.IsNaN))
-            throw RowError(row, "holds NaN values.");
-        bool rescaled = false;
-        if (!_byteScale && _values.AsSpan().ContainsAnyExceptInRange(float.NegativeInfinity, 1f))
+        for (int i = 0; i < _values.Length; i++)
         {
-            _byteScale = true;
-            rescaled = row > 0;
-        }
-        Quantize(Resized(), destination, _byteScale ? 1.0 : 255.0);
-        return rescaled;
-    }
-
-    private ReadOnlySpan<float> Resized()
-    {
-        int c = _column.Channels, h = _column.Height, w = _column.Width;
-        if (h == _size && w == _size)
-            return _values;
-        using var scope = torch.NewDisposeScope();
-        int side = Math.Min(h, w);
-        var square = torch.tensor(_values, new long[] { 1, c, h, w })
-            .narrow(2, (h - side) / 2, side)
-            .narrow(3, (w - side) / 2, side);
-        var resized = nn.functional.interpolate(square, new long[] { _size, _size }, mode: InterpolationMode.Bilinear,
-            align_corners: false, antialias: side > _size).contiguous();
-        return MemoryMarshal.Cast<byte, float>(resized.bytes).ToArray();
-    }
-
-    private static void Quantize(ReadOnlySpan<float> values, Span<byte> destination, double factor)
-    {
-        for (int i = 0; i < values.Length; i++)
-        {
-            double v = Math.Round(values[i] * factor, MidpointRounding.AwayFromZero);
-            destination[i] = v >= 255 ? (byte)255 : v > 0 ? (byte)v : (byte)0;
+            float v = _values[i];
+            if (!(v >= 0f && v <= 1f))
+                throw RowError(row, $"holds the value {v} at index {i}; float-vector pixels must be in [0, 1] " +
+                    "(the scoring transformer feeds them to the encoder as they are). Scale the column to [0, 1] first.");
+            destination[i] = (byte)Math.Round(v * 255.0, MidpointRounding.AwayFromZero);
         }
     }
 
