@@ -61,10 +61,6 @@ public sealed class ByolEstimator : IEstimator<ByolTransformer>
 
         using var store = ImageCacheBuilder.Build(new MLContext(seed), input, _options.InputColumnName, _options.ImageSize,
             _options.MaxCacheMemoryBytes ?? DefaultCacheBudget(), Log, _options.CancellationToken);
-        if (_options.MaxSteps != 0 && store.Count < _options.BatchSize)
-            throw new ArgumentException(
-                $"BYOL needs at least one full batch: column '{_options.InputColumnName}' has {store.Count} image(s) and ByolOptions.BatchSize is {_options.BatchSize}.",
-                nameof(input));
 
         using var result = new ByolTrainer(_options, seed, Log).Train(store);
         var summary = Summary(result, store.Count, seed);

@@ -10,9 +10,12 @@ internal sealed record TrainingPlan(int ImageCount, int BatchSize, long StepsPer
     /// all unless <see cref="ByolOptions.MaxSteps"/> is smaller; warm-up is the same fraction of the run as
     /// WarmupEpochs is of Epochs.
     /// </summary>
-    /// <exception cref="ArgumentException">Fewer images than one batch.</exception>
+    /// <exception cref="ArgumentException">Fewer images than one batch (unless MaxSteps is 0).</exception>
     public static TrainingPlan For(ByolOptions options, int imageCount)
     {
+        double peak = LearningRateSchedule.PeakLearningRate(options.BaseLearningRate, options.BatchSize);
+        if (options.MaxSteps == 0)
+            return new TrainingPlan(imageCount, options.BatchSize, Math.Max(1, imageCount / options.BatchSize), 0, 0, peak);
         if (imageCount < options.BatchSize)
             throw new ArgumentException(
                 $"BYOL needs at least one full batch: the data has {imageCount} image(s) and ByolOptions.BatchSize is {options.BatchSize}.",
@@ -22,8 +25,7 @@ internal sealed record TrainingPlan(int ImageCount, int BatchSize, long StepsPer
         long total = options.MaxSteps is { } max ? Math.Min(max, scheduled) : scheduled;
         double warmupFraction = Math.Min(1.0, options.WarmupEpochs / options.Epochs);
         long warmup = (long)Math.Round(warmupFraction * total);
-        return new TrainingPlan(imageCount, options.BatchSize, stepsPerEpoch, total, warmup,
-            LearningRateSchedule.PeakLearningRate(options.BaseLearningRate, options.BatchSize));
+        return new TrainingPlan(imageCount, options.BatchSize, stepsPerEpoch, total, warmup, peak);
     }
 
     /// <summary>Learning rate of step <paramref name="step"/> (0-based).</summary>

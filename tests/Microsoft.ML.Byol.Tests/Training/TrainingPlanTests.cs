@@ -23,6 +23,14 @@ public sealed class TrainingPlanTests
     }
 
     [Fact]
+    public void MaxStepsZeroPlansNoStepsEvenForFewImages()
+    {
+        var plan = TrainingPlan.For(new ByolOptions { BatchSize = 32, MaxSteps = 0 }, 10);
+        plan.TotalSteps.Should().Be(0);
+        plan.WarmupSteps.Should().Be(0);
+    }
+
+    [Fact]
     public void FewerImagesThanABatchIsAClearError()
         => FluentActions.Invoking(() => TrainingPlan.For(new ByolOptions { BatchSize = 32 }, 10))
             .Should().Throw<ArgumentException>().WithMessage("*10 image(s)*BatchSize is 32*");
