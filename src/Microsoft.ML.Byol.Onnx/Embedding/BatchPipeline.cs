@@ -33,9 +33,10 @@ internal sealed class BatchPipeline(BatchRunner runner, PixelBufferPool pool, in
                     next = Task.Run(() => prepare(nextStart, nextCount, nextBuffer));
                 }
 
+                float[] batch = current!; // null only after the last batch
                 try
                 {
-                    runner.Run(current!, count, results, start); // null only after the last batch
+                    runner.Run(batch, count, results, start);
                 }
                 catch
                 {
@@ -48,7 +49,7 @@ internal sealed class BatchPipeline(BatchRunner runner, PixelBufferPool pool, in
                     throw;
                 }
 
-                pool.Return(current);
+                pool.Return(batch);
                 current = null;
                 if (next is not null)
                 {

@@ -36,6 +36,8 @@ internal sealed class ImageBatchPreprocessor
     /// Writes the pixels of <paramref name="images"/> one after another into <paramref name="destination"/>.
     /// ML.NET's image transforms dispose the images they read.
     /// </summary>
+    /// <param name="images">The images, of any size.</param>
+    /// <param name="destination">Room for images.Count × 3×S×S floats.</param>
     /// <param name="describe">Names image i in error messages (its index or its file).</param>
     public void Write(IReadOnlyList<MLImage> images, Memory<float> destination, Func<int, string> describe)
     {
