@@ -26,9 +26,9 @@ public sealed class ByolEmbedderBatchingTests : IDisposable
         }
 
         var one = Embed(1);
-        // Batched convolutions may sum in another order than single-image ones: equal to float rounding.
-        EmbedderAssert.Close(Embed(7), one, 1e-5f, "batch 7 (one full batch and a ragged one)");
-        EmbedderAssert.Close(Embed(32), one, 1e-5f, "batch 32 (one ragged batch)");
+        // One intra-op thread: ONNX Runtime's CPU kernels then give each image the same bits whatever the batch.
+        EmbedderAssert.Identical(Embed(7), one, "batch 7 (one full batch and a ragged one)");
+        EmbedderAssert.Identical(Embed(32), one, "batch 32 (one ragged batch)");
         Embeddings.ShouldBeInformative(one);
     }
 
