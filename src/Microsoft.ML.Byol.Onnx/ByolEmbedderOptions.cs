@@ -1,0 +1,20 @@
+namespace Microsoft.ML.Byol;
+
+/// <summary>How a <see cref="ByolEmbedder"/> runs its ONNX Runtime session.</summary>
+public sealed class ByolEmbedderOptions
+{
+    /// <summary>Most images per ONNX Runtime run (the encoder's batch dimension is symbolic). Default 32.</summary>
+    public int BatchSize { get; set; } = 32;
+
+    /// <summary>
+    /// CUDA device to run on (null: CPU). Needs an ONNX Runtime GPU native package (e.g. Microsoft.ML.OnnxRuntime.Gpu)
+    /// in the application, and CUDA on the machine.
+    /// </summary>
+    public int? GpuDeviceId { get; set; }
+
+    /// <summary>When <see cref="GpuDeviceId"/> is set but CUDA cannot be used: true runs on the CPU, false throws.</summary>
+    public bool FallbackToCpu { get; set; } = true;
+
+    /// <summary>Threads ONNX Runtime uses inside one operator (null: ONNX Runtime's default, one per physical core).</summary>
+    public int? IntraOpThreads { get; set; }
+}

@@ -1,0 +1,70 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Image;
+
+namespace Microsoft.ML.Byol.Embedding;
+
+/// <summary>
+/// Turns images into the encoder's planar RGB floats in [0, 1] with ML.NET's own transforms, configured exactly as
+/// <see cref="ByolTransformer"/>'s chain: ResizeImages (S×S, iso crop, centre) → ExtractPixels (Rgb, planar, offset 0,
+/// scale 1/255, float). Reusing ML.NET's transforms (over a small in-memory view per chunk of images) keeps the two
+/// paths pixel-identical whatever ML.NET does inside. The fitted transformer is immutable, so concurrent calls are safe.
+/// </summary>
+internal sealed class ImageBatchPreprocessor
+{
+    private const string Resized = "ByolEmbedderResized", Pixels = "ByolEmbedderPixels";
+    private readonly MLContext _ml;
+    private readonly ITransformer _transformer;
+
+    public ImageBatchPreprocessor(MLContext ml, int imageSize)
+    {
+        _ml = ml;
+        ImageSize = imageSize;
+        var estimator = ml.Transforms.ResizeImages(Resized, imageSize, imageSize, nameof(EmbedderImageRow.Image),
+                ImageResizingEstimator.ResizingKind.IsoCrop, ImageResizingEstimator.Anchor.Center)
+            .Append(ml.Transforms.ExtractPixels(Pixels, Resized, ImagePixelExtractingEstimator.ColorBits.Rgb,
+                ImagePixelExtractingEstimator.ColorsOrder.ARGB, interleavePixelColors: false,
+                offsetImage: 0f, scaleImage: 1f / 255f, outputAsFloatArray: true));
+        _transformer = estimator.Fit(ml.Data.LoadFromEnumerable(Array.Empty<EmbedderImageRow>()));
+    }
+
+    public int ImageSize { get; }
+
+    /// <summary>Floats per image: 3×S×S.</summary>
+    public int PixelsPerImage => 3 * ImageSize * ImageSize;
+
+    /// <summary>
+    /// Writes the pixels of <paramref name="images"/> one after another into <paramref name="destination"/>.
+    /// ML.NET's image transforms dispose the images they read.
+    /// </summary>
+    /// <param name="images">The images, of any size.</param>
+    /// <param name="destination">Room for images.Count × 3×S×S floats.</param>
+    /// <param name="describe">Names image i in error messages (its index or its file).</param>
+    public void Write(IReadOnlyList<MLImage> images, Memory<float> destination, Func<int, string> describe)
+    {
+        int plane = PixelsPerImage;
+        var view = _transformer.Transform(_ml.Data.LoadFromEnumerable(images.Select(i => new EmbedderImageRow { Image = i })));
+        var column = view.Schema[Pixels];
+        using var cursor = view.GetRowCursor(new[] { column });
+        var getter = cursor.GetGetter<VBuffer<float>>(column);
+        VBuffer<float> buffer = default;
+        for (int i = 0; i < images.Count; i++)
+        {
+            cursor.MoveNext();
+            try
+            {
+                getter(ref buffer);
+            }
+            catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
+            {
+                throw new InvalidDataException($"{describe(i)} could not be turned into pixels ({e.GetType().Name}: {e.Message}).", e);
+            }
+
+            if (buffer.Length != plane || (!buffer.IsDense && buffer.GetValues().Length == 0))
+            {
+                throw new InvalidDataException($"{describe(i)} gave {buffer.GetValues().Length} pixel values, expected {plane} (3×{ImageSize}×{ImageSize}).");
+            }
+
+            buffer.CopyTo(destination.Span.Slice(i * plane, plane));
+        }
+    }
+}
