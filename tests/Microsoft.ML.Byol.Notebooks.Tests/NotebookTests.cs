@@ -1,0 +1,41 @@
+using Xunit.Abstractions;
+
+namespace Microsoft.ML.Byol.Notebooks.Tests;
+
+/// <summary>
+/// Executes each notebook of samples/NotebookSamples against the packages in BYOL_PACKAGES (default:
+/// artifacts/packages, written by nuget/pack.sh). A cell that fails fails the test, naming the cell.
+/// </summary>
+public sealed class NotebookTests(ITestOutputHelper output)
+{
+    public static TheoryData<string> Notebooks => new()
+    {
+        "01-quickstart.ipynb",
+        "02-production-scoring.ipynb",
+        "03-your-own-images.ipynb",
+    };
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public async Task Notebook_runs_without_errors(string notebook)
+    {
+        string packages = Environment.GetEnvironmentVariable("BYOL_PACKAGES") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(NotebookRunner.RepositoryRoot, "artifacts", "packages");
+        Directory.Exists(packages).Should().BeTrue(
+            $"the notebooks reference the packages in {packages}: run `bash nuget/pack.sh` first " +
+            "(samples/NotebookSamples/run-notebooks.sh does)");
+        Directory.GetFiles(packages, "Microsoft.ML.Byol.*.nupkg").Should().NotBeEmpty(
+            $"{packages} holds no Microsoft.ML.Byol package: run `bash nuget/pack.sh` first");
+        Environment.SetEnvironmentVariable("BYOL_PACKAGES", Path.GetFullPath(packages));
+
+        string path = Path.Combine(NotebookRunner.RepositoryRoot, "samples", "NotebookSamples", notebook);
+        NotebookRun run = await NotebookRunner.RunAsync(path, TimeSpan.FromMinutes(8));
+
+        output.WriteLine(run.Log);
+        output.WriteLine($"{notebook}: {run.CodeCells} code cells in {run.Elapsed.TotalSeconds:F1} s; displayed: " +
+                         string.Join(", ", run.DisplayedMimeTypes.Distinct()));
+        Console.WriteLine($"NOTEBOOK {notebook}: {(run.Failures.Count == 0 ? "passed" : "FAILED")} in {run.Elapsed.TotalSeconds:F1} s");
+        run.Failures.Should().BeEmpty($"every cell of {notebook} must run (log above)");
+    }
+}
