@@ -32,10 +32,15 @@ public sealed class NotebookTests(ITestOutputHelper output)
         string path = Path.Combine(NotebookRunner.RepositoryRoot, "samples", "NotebookSamples", notebook);
         NotebookRun run = await NotebookRunner.RunAsync(path, TimeSpan.FromMinutes(8));
 
+        string summary = $"NOTEBOOK {notebook}: {(run.Failures.Count == 0 ? "passed" : "FAILED")}, {run.CodeCells} code cells " +
+                         $"in {run.Elapsed.TotalSeconds:F1} s; displayed: {string.Join(", ", run.DisplayedMimeTypes.Distinct())}";
         output.WriteLine(run.Log);
-        output.WriteLine($"{notebook}: {run.CodeCells} code cells in {run.Elapsed.TotalSeconds:F1} s; displayed: " +
-                         string.Join(", ", run.DisplayedMimeTypes.Distinct()));
-        Console.WriteLine($"NOTEBOOK {notebook}: {(run.Failures.Count == 0 ? "passed" : "FAILED")} in {run.Elapsed.TotalSeconds:F1} s");
+        output.WriteLine(summary);
+        // The cell-by-cell log (outputs, times) beside the packages, for the script and CI to show.
+        string logs = Path.Combine(NotebookRunner.RepositoryRoot, "artifacts", "notebook-runs");
+        Directory.CreateDirectory(logs);
+        await File.WriteAllTextAsync(Path.Combine(logs, Path.ChangeExtension(notebook, ".log")),
+            run.Log + string.Join(Environment.NewLine, run.Failures) + Environment.NewLine + summary + Environment.NewLine);
         run.Failures.Should().BeEmpty($"every cell of {notebook} must run (log above)");
     }
 }
