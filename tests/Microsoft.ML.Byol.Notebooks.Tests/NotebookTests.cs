@@ -17,6 +17,19 @@ public sealed class NotebookTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Notebooks))]
+    public void Committed_notebook_holds_no_outputs(string notebook)
+    {
+        string path = Path.Combine(NotebookRunner.RepositoryRoot, "samples", "NotebookSamples", notebook);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+        foreach (var cell in json.RootElement.GetProperty("cells").EnumerateArray())
+        {
+            if (cell.TryGetProperty("outputs", out var outputs))
+                outputs.GetArrayLength().Should().Be(0, $"{notebook} is committed without outputs (Clear All Outputs)");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
     public async Task Notebook_runs_without_errors(string notebook)
     {
         string packages = Environment.GetEnvironmentVariable("BYOL_PACKAGES") is { Length: > 0 } configured
