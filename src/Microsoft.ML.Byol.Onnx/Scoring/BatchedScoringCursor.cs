@@ -3,18 +3,16 @@ using Microsoft.ML.Data;
 namespace Microsoft.ML.Byol.Scoring;
 
 /// <summary>
-/// A cursor over the scored view that reads the pixels of up to BatchSize rows ahead (through <see cref="PixelReader"/>),
-/// embeds them in one run, then serves those embeddings while the trailing cursor (the per-row chain's, with the
+/// A cursor over the scored view that reads the pixels of up to BatchSize rows ahead (through <see cref="PixelReader"/>,
+/// the next batch being read while this one runs), embeds them in one run, then serves those embeddings while the trailing cursor (the per-row chain's, with the
 /// embedding column off) moves over the same rows and serves every other column. Both walk the same input in order.
 /// </summary>
 internal sealed class BatchedScoringCursor : DataViewRowCursor
 {
     private readonly DataViewRowCursor _trailing;
-    private readonly PixelReader _pixels;
+    private readonly PixelReadAhead _pixels;
     private readonly BatchScorer _scorer;
     private readonly DataViewSchema.Column _embedding;
-    private readonly int _batchSize, _plane;
-    private readonly float[] _buffer;
     private readonly float[][] _results;
     private int _filled, _index = -1;
     private bool _disposed;
@@ -22,14 +20,11 @@ internal sealed class BatchedScoringCursor : DataViewRowCursor
     public BatchedScoringCursor(DataViewRowCursor trailing, PixelReader pixels, BatchScorer scorer, DataViewSchema.Column embedding)
     {
         _trailing = trailing;
-        _pixels = pixels;
         _scorer = scorer;
         _embedding = embedding;
-        _batchSize = scorer.BatchSize;
-        int size = scorer.Info.ImageSize;
-        _plane = 3 * size * size;
-        _buffer = new float[_batchSize * _plane];
-        _results = new float[_batchSize][];
+        int batchSize = scorer.BatchSize, size = scorer.Info.ImageSize;
+        _pixels = new PixelReadAhead(pixels, batchSize, 3 * size * size);
+        _results = new float[batchSize][];
     }
 
     public override DataViewSchema Schema => _trailing.Schema;
@@ -89,19 +84,14 @@ internal sealed class BatchedScoringCursor : DataViewRowCursor
 
     private void FillBatch()
     {
-        int count = 0;
-        while (count < _batchSize && _pixels.ReadNext(_buffer.AsSpan(count * _plane, _plane)))
-        {
-            count++;
-        }
-
+        var (buffer, count) = _pixels.Next();
         if (count == 0)
         {
             throw new InvalidOperationException(
                 "The input gave fewer rows to the embedding's read-ahead than to the other columns: the batched view needs an input that gives the same rows each time it is read.");
         }
 
-        _scorer.Run(_buffer, count, _results);
+        _scorer.Run(buffer, count, _results);
         _filled = count;
         _index = 0;
     }

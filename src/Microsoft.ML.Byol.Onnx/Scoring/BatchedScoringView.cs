@@ -29,12 +29,15 @@ internal sealed class BatchedScoringView(IDataView input, IDataView scored, Scor
         // The trailing cursor serves every other column; the embedding comes from the batches read ahead.
         var others = needed.Where(c => c.Index != embedding.Index).ToList();
         var trailing = scored.GetRowCursor(others);
+        PixelReader? pixels = null;
         try
         {
-            return new BatchedScoringCursor(trailing, new PixelReader(input, scoring, scorer.Info.ImageSize), scorer, embedding);
+            pixels = new PixelReader(input, scoring, scorer.Info.ImageSize);
+            return new BatchedScoringCursor(trailing, pixels, scorer, embedding);
         }
         catch
         {
+            pixels?.Dispose();
             trailing.Dispose();
             throw;
         }

@@ -162,6 +162,27 @@ public sealed class ByolTransformerBatchedViewTests
     }
 
     [Fact]
+    public void CursorDisposedMidway_WhileTheNextBatchIsRead_StopsCleanly()
+    {
+        using var byol = Create("Image");
+        var batched = byol.Transform(Images(3 * ByolTransformer.DefaultBatchSize));
+        var column = batched.Schema["Embedding"];
+
+        var cursor = batched.GetRowCursor(new[] { column });
+        var getter = cursor.GetGetter<VBuffer<float>>(column);
+        VBuffer<float> value = default;
+        for (int i = 0; i < 5 && cursor.MoveNext(); i++)
+        {
+            getter(ref value);
+        }
+
+        cursor.Dispose();
+
+        cursor.MoveNext().Should().BeFalse();
+        value.Length.Should().Be(TestEncoder.EmbeddingSize);
+    }
+
+    [Fact]
     public void Cursor_AfterDispose_Throws()
     {
         var byol = Create("Pixels");
