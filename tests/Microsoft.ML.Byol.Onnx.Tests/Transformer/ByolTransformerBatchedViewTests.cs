@@ -183,6 +183,22 @@ public sealed class ByolTransformerBatchedViewTests
     }
 
     [Fact]
+    public async Task CursorsOnSeveralThreads_ShareTheSessionAndGiveTheSameEmbeddings()
+    {
+        var pixels = ByolTransformerVectorTests.RandomPixels(45, 3);
+        using var byol = Create("Pixels");
+        var expected = Pictures.Column(byol.TransformPerRow(Vectors(pixels, 3)), "Embedding");
+        var view = byol.Transform(Vectors(pixels, 3));
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => Pictures.Column(view, "Embedding"))));
+
+        foreach (var actual in results)
+        {
+            EmbedderAssert.Close(actual, expected, Tolerance);
+        }
+    }
+
+    [Fact]
     public void Cursor_AfterDispose_Throws()
     {
         var byol = Create("Pixels");
