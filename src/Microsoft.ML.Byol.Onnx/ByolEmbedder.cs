@@ -212,7 +212,7 @@ public sealed class ByolEmbedder : IDisposable
     }
 
     /// <summary>The requested batch size, or 1 when the encoder was written with a fixed batch of 1.</summary>
-    private static int BatchSizeFor(InferenceSession session, ByolEncoderInfo info, int requested, string source)
+    internal static int BatchSizeFor(InferenceSession session, ByolEncoderInfo info, int requested, string source)
     {
         int[] dims = session.InputMetadata[info.OnnxInputName].Dimensions;
         return dims.Length == 0 || dims[0] <= 0 ? requested

@@ -21,6 +21,13 @@ namespace Microsoft.ML.Byol;
 /// a custom mapping dividing by 255); this transformer does not guess the range.
 /// </para>
 /// <para>
+/// <see cref="Transform"/> returns a view with that chain's schema and values whose cursors score in batches: when the
+/// embedding column is read, up to <see cref="DefaultBatchSize"/> rows' pixels (made by the chain's own ResizeImages and
+/// ExtractPixels, or read from the float vector) go through one ONNX Runtime run of the encoder as given, while the
+/// chain's own cursor, with the embedding off, serves the other columns. Prediction engines
+/// (<see cref="GetRowToRowMapper"/>) use the per-row chain.
+/// </para>
+/// <para>
 /// ML.NET transformers bind to an input schema, so the chain is built on first use for each input column type and
 /// cached. <see cref="ICanSaveModel.Save"/> delegates to the chain built last (the MLImage chain when none has been
 /// built), so <c>mlContext.Model.Save</c> writes only ML.NET's own transformers — with the ONNX bytes inside the zip
@@ -37,7 +44,8 @@ public sealed class ByolTransformer : ITransformer, IDisposable
     private readonly byte[] _onnxModel;
     private readonly PrivateModelFolder _folder;
     private readonly ScoringChainBuilder _builder;
-    private readonly Dictionary<ByolInputFormat, TransformerChain<ITransformer>> _chains = new();
+    private readonly Dictionary<ByolInputFormat, ScoringChain> _chains = new();
+    private readonly BatchScorer _scorer;
     private readonly object _gate = new();
     private TransformerChain<ITransformer>? _lastUsed;
     private bool _disposed;
@@ -52,7 +60,11 @@ public sealed class ByolTransformer : ITransformer, IDisposable
         InputColumnName = inputColumnName;
         _folder = new PrivateModelFolder();
         _builder = new ScoringChainBuilder(transforms, onnxModel, info, inputColumnName, outputColumnName, gpuDeviceId, fallbackToCpu, _folder);
+        _scorer = new BatchScorer(onnxModel, info, DefaultBatchSize, gpuDeviceId, fallbackToCpu);
     }
+
+    /// <summary>Most rows <see cref="Transform"/>'s view scores per ONNX Runtime run.</summary>
+    public const int DefaultBatchSize = 32;
 
     /// <summary>What the encoder's ONNX file says about itself (image size, embedding size, normalisation, ...).</summary>
     public ByolEncoderInfo EncoderInfo { get; }
@@ -101,17 +113,31 @@ public sealed class ByolTransformer : ITransformer, IDisposable
     /// <summary>Checks the input column and returns the input schema plus the embedding column.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The input column is missing.</exception>
     /// <exception cref="ArgumentException">The input column has a type the encoder cannot read.</exception>
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => ChainFor(inputSchema).GetOutputSchema(inputSchema);
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => ChainFor(inputSchema).Chain.GetOutputSchema(inputSchema);
 
-    /// <summary>Adds the embedding column to <paramref name="input"/> (lazily, as every ML.NET transform).</summary>
+    /// <summary>
+    /// Adds the embedding column to <paramref name="input"/> (lazily, as every ML.NET transform). The view has the
+    /// per-row chain's schema and values, but a cursor that reads the embedding scores up to
+    /// <see cref="DefaultBatchSize"/> rows per ONNX Runtime run. It reads the input twice in step (pixels ahead, the
+    /// other columns behind), so the input must give the same rows in the same order each time; it cannot shuffle.
+    /// </summary>
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return ChainFor(input.Schema).Transform(input);
+        var scoring = ChainFor(input.Schema);
+        return new BatchedScoringView(input, scoring.Chain.Transform(input), scoring, _scorer, OutputColumnName);
     }
 
-    /// <summary>The row-to-row mapper of the inner chain (used by prediction engines).</summary>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => ((ITransformer)ChainFor(inputSchema)).GetRowToRowMapper(inputSchema);
+    /// <summary>The per-row chain's own view (one ONNX Runtime run per row): the reference the batched view must equal.</summary>
+    internal IDataView TransformPerRow(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return ChainFor(input.Schema).Chain.Transform(input);
+    }
+
+    /// <summary>The row-to-row mapper of the inner per-row chain (used by prediction engines).</summary>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
+        ((ITransformer)ChainFor(inputSchema).Chain).GetRowToRowMapper(inputSchema);
 
     /// <summary>Writes the encoder's ONNX model (as given, not the private copy adapted for ML.NET) to a file.</summary>
     public void ExportOnnx(string path)
@@ -140,9 +166,10 @@ public sealed class ByolTransformer : ITransformer, IDisposable
             }
 
             _disposed = true;
-            foreach (var chain in _chains.Values)
+            _scorer.Dispose();
+            foreach (var scoring in _chains.Values)
             {
-                chain.Dispose();
+                scoring.Chain.Dispose();
             }
 
             _chains.Clear();
@@ -159,32 +186,32 @@ public sealed class ByolTransformer : ITransformer, IDisposable
         lock (_gate)
         {
             ThrowIfDisposed();
-            chain = _lastUsed ?? ChainFor(ByolInputFormat.Image, ImageOnlySchema());
+            chain = _lastUsed ?? ChainFor(ByolInputFormat.Image, ImageOnlySchema()).Chain;
         }
 
         ((ICanSaveModel)chain).Save(ctx);
     }
 
-    private TransformerChain<ITransformer> ChainFor(DataViewSchema inputSchema)
+    private ScoringChain ChainFor(DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         var format = ByolInputFormat.Of(inputSchema, InputColumnName, EncoderInfo.ImageSize);
         return ChainFor(format, inputSchema);
     }
 
-    private TransformerChain<ITransformer> ChainFor(ByolInputFormat format, DataViewSchema inputSchema)
+    private ScoringChain ChainFor(ByolInputFormat format, DataViewSchema inputSchema)
     {
         lock (_gate)
         {
             ThrowIfDisposed();
-            if (!_chains.TryGetValue(format, out var chain))
+            if (!_chains.TryGetValue(format, out var scoring))
             {
-                chain = _builder.Build(format, inputSchema);
-                _chains.Add(format, chain);
+                scoring = _builder.Build(format, inputSchema);
+                _chains.Add(format, scoring);
             }
 
-            _lastUsed = chain;
-            return chain;
+            _lastUsed = scoring.Chain;
+            return scoring;
         }
     }
 

@@ -13,10 +13,11 @@ internal sealed class ScoringChainBuilder(
     TransformsCatalog transforms, byte[] encoder, ByolEncoderInfo info, string inputColumnName, string outputColumnName,
     int? gpuDeviceId, bool fallbackToCpu, PrivateModelFolder folder)
 {
-    public TransformerChain<ITransformer> Build(ByolInputFormat format, DataViewSchema inputSchema)
+    public ScoringChain Build(ByolInputFormat format, DataViewSchema inputSchema)
     {
         string suffix = Guid.NewGuid().ToString("N")[..12];
         var estimators = format.IsImage ? ImageEstimators(suffix) : VectorEstimators(format, suffix);
+        string pixelColumn = format.IsImage ? PixelColumn(suffix) : inputColumnName;
 
         IDataView view = new EmptyDataView(inputSchema);
         var transformers = new List<ITransformer>();
@@ -39,12 +40,16 @@ internal sealed class ScoringChainBuilder(
             throw;
         }
 
-        return new TransformerChain<ITransformer>(transformers.ToArray());
+        // For images, the first two transformers (ResizeImages, ExtractPixels) make the pixels the batched path reads.
+        var preprocess = format.IsImage ? new TransformerChain<ITransformer>(transformers[0], transformers[1]) : null;
+        return new ScoringChain(format, new TransformerChain<ITransformer>(transformers.ToArray()), preprocess, pixelColumn);
     }
+
+    private static string PixelColumn(string suffix) => $"ByolPixels_{suffix}";
 
     private List<IEstimator<ITransformer>> ImageEstimators(string suffix)
     {
-        string resized = $"ByolResized_{suffix}", pixels = $"ByolPixels_{suffix}";
+        string resized = $"ByolResized_{suffix}", pixels = PixelColumn(suffix);
         int size = info.ImageSize;
         string model = WriteModel(ByolInputFormat.Image, pixels, suffix);
         return new List<IEstimator<ITransformer>>

@@ -1,0 +1,63 @@
+using Microsoft.ML;
+using Microsoft.ML.Byol;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Image;
+
+namespace EmbedBench;
+
+/// <summary>Reads every value of a float-vector column, as a downstream trainer would.</summary>
+internal static class Drain
+{
+    public static void Column(IDataView view, string name)
+    {
+        var column = view.Schema[name];
+        using var cursor = view.GetRowCursor(new[] { column });
+        var getter = cursor.GetGetter<VBuffer<float>>(column);
+        VBuffer<float> value = default;
+        while (cursor.MoveNext())
+        {
+            getter(ref value);
+        }
+    }
+}
+
+/// <summary>(b) ByolTransformer in an ML.NET pipeline: the batched view over MLImage rows.</summary>
+internal sealed class TransformerPath(MLContext ml, string onnxPath) : BenchPath("b", "ByolTransformer (ML.NET view, batched)")
+{
+    private readonly ByolTransformer _transformer = ml.Transforms.ApplyByolEncoder(onnxPath);
+
+    public override Action Prepare(int count, int seed)
+    {
+        var data = ml.Data.LoadFromEnumerable(Inputs.Rows(count, seed));
+        return () => Drain.Column(_transformer.Transform(data), "Embedding");
+    }
+
+    public override void Dispose() => _transformer.Dispose();
+}
+
+/// <summary>(c) ML.NET's own chain, ResizeImages → ExtractPixels → ApplyOnnxModel: one ONNX Runtime run per row.</summary>
+internal sealed class PerRowOnnxPath : BenchPath
+{
+    private readonly MLContext _ml;
+    private readonly ITransformer _chain;
+
+    public PerRowOnnxPath(MLContext ml, string onnxPath, int imageSize) : base("c", "ML.NET ApplyOnnxModel (per row)")
+    {
+        _ml = ml;
+        var estimator = ml.Transforms.ResizeImages("Resized", imageSize, imageSize, "Image",
+                ImageResizingEstimator.ResizingKind.IsoCrop, ImageResizingEstimator.Anchor.Center)
+            .Append(ml.Transforms.ExtractPixels("pixels", "Resized", ImagePixelExtractingEstimator.ColorBits.Rgb,
+                ImagePixelExtractingEstimator.ColorsOrder.ARGB, interleavePixelColors: false, offsetImage: 0f,
+                scaleImage: 1f / 255f, outputAsFloatArray: true))
+            .Append(ml.Transforms.ApplyOnnxModel("embedding", "pixels", onnxPath));
+        _chain = estimator.Fit(ml.Data.LoadFromEnumerable(new List<Inputs.ImageRow>()));
+    }
+
+    public override Action Prepare(int count, int seed)
+    {
+        var data = _ml.Data.LoadFromEnumerable(Inputs.Rows(count, seed));
+        return () => Drain.Column(_chain.Transform(data), "embedding");
+    }
+
+    public override void Dispose() => (_chain as IDisposable)?.Dispose();
+}

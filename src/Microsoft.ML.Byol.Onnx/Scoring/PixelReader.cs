@@ -1,0 +1,52 @@
+using Microsoft.ML.Data;
+
+namespace Microsoft.ML.Byol.Scoring;
+
+/// <summary>
+/// The leading cursor of the batched path: walks the input (through ResizeImages → ExtractPixels for images) reading
+/// only the pixel column, and writes each row's planar R, G, B floats into a batch buffer. A single grey plane is
+/// repeated into three, as the per-row chain's ONNX head does with Concat.
+/// </summary>
+internal sealed class PixelReader : IDisposable
+{
+    private readonly DataViewRowCursor _cursor;
+    private readonly ValueGetter<VBuffer<float>> _getter;
+    private readonly int _plane, _channels;
+    private VBuffer<float> _value;
+
+    public PixelReader(IDataView input, ScoringChain scoring, int imageSize)
+    {
+        var source = scoring.Preprocess is null ? input : scoring.Preprocess.Transform(input);
+        var column = source.Schema[scoring.PixelColumn];
+        _cursor = source.GetRowCursor(new[] { column });
+        _getter = _cursor.GetGetter<VBuffer<float>>(column);
+        _plane = imageSize * imageSize;
+        _channels = scoring.Format.Channels;
+    }
+
+    /// <summary>Moves to the next row and writes its 3×S×S pixels at <paramref name="destination"/>; false at the end.</summary>
+    public bool ReadNext(Span<float> destination)
+    {
+        if (!_cursor.MoveNext())
+        {
+            return false;
+        }
+
+        _getter(ref _value);
+        if (_value.Length != _channels * _plane)
+        {
+            throw new InvalidDataException(
+                $"Row {_cursor.Position} has {_value.Length} pixel values, expected {_channels}×{_plane}.");
+        }
+
+        _value.CopyTo(destination[.._value.Length]);
+        for (int c = _channels; c < 3; c++)
+        {
+            destination[.._plane].CopyTo(destination.Slice(c * _plane, _plane));
+        }
+
+        return true;
+    }
+
+    public void Dispose() => _cursor.Dispose();
+}
