@@ -97,6 +97,7 @@ public static class NotebookRunner
                                 mimeTypes.Add(value.MimeType);
                                 log.AppendLine($"[display {value.MimeType}, {value.Value.Length} chars]" +
                                                (value.MimeType == "text/plain" ? " " + value.Value : ""));
+                                SaveDisplay(notebookPath, index, mimeTypes.Count, value.MimeType, value.Value);
                             }
                             break;
                     }
@@ -109,6 +110,20 @@ public static class NotebookRunner
             Environment.CurrentDirectory = previousDirectory;
         }
         return new NotebookRun(Path.GetFileName(notebookPath), cells.Count, stopwatch.Elapsed, failures, mimeTypes, log.ToString());
+    }
+
+    /// <summary>
+    /// When BYOL_NOTEBOOK_DISPLAY_DIR is set, writes every HTML/SVG display to that folder, so what a notebook shows
+    /// can be looked at without a notebook front end.
+    /// </summary>
+    private static void SaveDisplay(string notebookPath, int cell, int ordinal, string mimeType, string value)
+    {
+        string? folder = Environment.GetEnvironmentVariable("BYOL_NOTEBOOK_DISPLAY_DIR");
+        if (string.IsNullOrEmpty(folder) || mimeType is not ("text/html" or "image/svg+xml"))
+            return;
+        Directory.CreateDirectory(folder);
+        string extension = mimeType == "text/html" ? "html" : "svg";
+        File.WriteAllText(Path.Combine(folder, $"{Path.GetFileNameWithoutExtension(notebookPath)}-cell{cell}-{ordinal}.{extension}"), value);
     }
 
     private static string Text(DisplayEvent e) => string.Concat(e.FormattedValues.Select(v => v.Value));
