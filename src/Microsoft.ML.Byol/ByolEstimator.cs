@@ -69,6 +69,53 @@ public sealed class ByolEstimator : IEstimator<ByolTransformer>
         return ByolTransformer.Create(_host, onnx, _options.OutputColumnName, _options.InputColumnName, gpuDeviceId: null, fallbackToCpu: true);
     }
 
+    /// <summary>
+    /// The checkpoints in <see cref="ByolOptions.CheckpointDirectory"/>, oldest step first (empty when there is no
+    /// folder). Keep more of them with <see cref="ByolOptions.CheckpointsToKeep"/>.
+    /// </summary>
+    public IReadOnlyList<ByolCheckpointInfo> GetCheckpoints()
+    {
+        if (_options.CheckpointDirectory is not { } directory)
+            return Array.Empty<ByolCheckpointInfo>();
+        return CheckpointStore.ListFiles(directory)
+            .Reverse()
+            .Select(c => (c.Path, Metadata: CheckpointFile.ReadMetadata(c.Path)))
+            .Select(c => new ByolCheckpointInfo(c.Metadata.Step, c.Path, c.Metadata.WrittenUtc, c.Metadata.LastLoss))
+            .ToList();
+    }
+
+    /// <summary>
+    /// Writes the online encoder of a checkpoint as ONNX, the same format <see cref="Fit"/> exports (BatchNorm
+    /// folded): what the run had learnt at that step, for evaluation during training or to keep an earlier encoder.
+    /// Load it with <c>ApplyByolEncoder</c> or <c>ByolEmbedder</c>.
+    /// </summary>
+    /// <param name="checkpointPath">A checkpoint of a run with this estimator's network options (architecture, width, stem, image size).</param>
+    /// <param name="onnxPath">Where to write the ONNX model.</param>
+    /// <exception cref="InvalidOperationException">The checkpoint holds another network.</exception>
+    /// <exception cref="InvalidDataException">The file is not a BYOL checkpoint.</exception>
+    public void ExportCheckpointOnnx(string checkpointPath, string onnxPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(checkpointPath);
+        ArgumentException.ThrowIfNullOrEmpty(onnxPath);
+        if (!File.Exists(checkpointPath))
+            throw new FileNotFoundException($"The checkpoint '{checkpointPath}' does not exist.", checkpointPath);
+        using (var channel = _host.Start("BYOL checkpoint export"))
+        {
+            foreach (var line in Torch.TorchRuntime.EnsureInitialized())
+                channel.Info(MessageSensitivity.None, line);
+        }
+        var metadata = CheckpointFile.ReadMetadata(checkpointPath);
+        using var encoder = CheckpointEncoder.Load(checkpointPath, _options);
+        var summary = new Dictionary<string, string>
+        {
+            ["method"] = "BYOL",
+            ["steps"] = metadata.Step.ToString(CultureInfo.InvariantCulture),
+            ["checkpoint"] = Path.GetFileName(checkpointPath),
+            ["library"] = "Microsoft.ML.Byol " + typeof(ByolEstimator).Assembly.GetName().Version,
+        };
+        File.WriteAllBytes(onnxPath, EncoderExporter.Export(encoder, _options.ImageSize, foldBatchNorm: true, summary));
+    }
+
     private Dictionary<string, string> Summary(ByolTrainingResult result, int images, int seed)
     {
         string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);

@@ -154,11 +154,11 @@ internal sealed class ByolTrainer
         return permutation.data<long>().ToArray();
     }
 
+    /// <summary>The run's configuration, culture-invariant (<see cref="CheckpointEncoder"/> reads its network part).</summary>
     private string RunFingerprint(TrainingPlan plan, ImageStore store)
-        => string.Join(";",
-            $"arch={_options.Architecture}", $"width={_options.WidthMultiplier:R}", $"stem={_options.UsesSmallImageStem}",
-            $"size={_options.ImageSize}", $"proj={_options.ProjectorHiddenSize}/{_options.ProjectionSize}/{_options.PredictorHiddenSize}",
-            $"batch={plan.BatchSize}", $"steps={plan.TotalSteps}", $"warmup={plan.WarmupSteps}", $"lr={_options.BaseLearningRate:R}", $"eta={_options.TrustCoefficient:R}",
-            $"wd={_options.WeightDecay:R}", $"tau={_options.TauBase:R}", $"seed={_seed}",
-            $"images={store.Count}x{store.Channels}x{store.Height}x{store.Width}");
+        => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"arch={_options.Architecture};width={_options.WidthMultiplier:R};stem={_options.UsesSmallImageStem};size={_options.ImageSize};" +
+            $"proj={_options.ProjectorHiddenSize}/{_options.ProjectionSize}/{_options.PredictorHiddenSize};batch={plan.BatchSize};" +
+            $"steps={plan.TotalSteps};warmup={plan.WarmupSteps};lr={_options.BaseLearningRate:R};eta={_options.TrustCoefficient:R};" +
+            $"wd={_options.WeightDecay:R};tau={_options.TauBase:R};seed={_seed};images={store.Count}x{store.Channels}x{store.Height}x{store.Width}");
 }

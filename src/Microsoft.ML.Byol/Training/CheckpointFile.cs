@@ -55,19 +55,33 @@ internal static class CheckpointFile
         }
     }
 
+    /// <summary>Reads only the metadata of the checkpoint at <paramref name="path"/> (not its tensors).</summary>
+    /// <exception cref="InvalidDataException">The file is not a checkpoint of a format this version reads.</exception>
+    public static CheckpointMetadata ReadMetadata(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096);
+        using var reader = new BinaryReader(stream, Encoding.UTF8);
+        return ReadHeader(reader, path);
+    }
+
+    private static CheckpointMetadata ReadHeader(BinaryReader reader, string path)
+    {
+        if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
+            throw new InvalidDataException($"'{path}' is not a BYOL checkpoint.");
+        int version = reader.ReadInt32();
+        if (version != FormatVersion)
+            throw new InvalidDataException($"'{path}' has checkpoint format {version}; this version reads format {FormatVersion}.");
+        return JsonSerializer.Deserialize<CheckpointMetadata>(reader.ReadString())
+            ?? throw new InvalidDataException($"'{path}' has no metadata.");
+    }
+
     /// <summary>Reads a checkpoint; tensors are created on the CPU and owned by the caller.</summary>
     /// <exception cref="InvalidDataException">The file is not a checkpoint of this format.</exception>
     public static (CheckpointMetadata Metadata, Dictionary<string, Tensor> Tensors) Read(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
         using var reader = new BinaryReader(stream, Encoding.UTF8);
-        if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
-            throw new InvalidDataException($"'{path}' is not a BYOL checkpoint.");
-        int version = reader.ReadInt32();
-        if (version != FormatVersion)
-            throw new InvalidDataException($"'{path}' has checkpoint format {version}; this version reads format {FormatVersion}.");
-        var metadata = JsonSerializer.Deserialize<CheckpointMetadata>(reader.ReadString())
-            ?? throw new InvalidDataException($"'{path}' has no metadata.");
+        var metadata = ReadHeader(reader, path);
         int count = reader.ReadInt32();
         var tensors = new Dictionary<string, Tensor>(count, StringComparer.Ordinal);
         try

@@ -30,11 +30,14 @@ internal sealed class CheckpointStore
     public sealed record ResumeState(string Path, long Step, long[] Permutation, CheckpointMetadata Metadata);
 
     /// <summary>The checkpoint files of the folder, newest step first.</summary>
-    public IReadOnlyList<(long Step, string Path)> List()
+    public IReadOnlyList<(long Step, string Path)> List() => ListFiles(_directory);
+
+    /// <summary>The checkpoint files of <paramref name="directory"/>, newest step first (none when it does not exist).</summary>
+    public static IReadOnlyList<(long Step, string Path)> ListFiles(string directory)
     {
-        if (!Directory.Exists(_directory))
+        if (!Directory.Exists(directory))
             return Array.Empty<(long, string)>();
-        return Directory.EnumerateFiles(_directory, Prefix + "*" + Extension)
+        return Directory.EnumerateFiles(directory, Prefix + "*" + Extension)
             .Select(p => (Step: long.TryParse(Path.GetFileNameWithoutExtension(p)[Prefix.Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : -1, Path: p))
             .Where(x => x.Step >= 0)
             .OrderByDescending(x => x.Step)

@@ -1,0 +1,75 @@
+using Microsoft.ML.Byol.Networks;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Byol.Training;
+
+/// <summary>
+/// The online encoder of a checkpoint, rebuilt on the CPU in eval mode: what a run had learnt at that step, for
+/// export or evaluation while (or after) training goes on. Only the encoder's weights and BatchNorm statistics are
+/// read; the target network, the heads and the optimizer state are left in the file.
+/// </summary>
+internal static class CheckpointEncoder
+{
+    private const string OnlineEncoderPrefix = "network.online_encoder.";
+
+    /// <summary>Loads the online encoder of <paramref name="path"/>, which must come from a run with <paramref name="options"/>' network.</summary>
+    /// <exception cref="InvalidOperationException">The checkpoint was written for another architecture, width, stem or image size.</exception>
+    /// <exception cref="InvalidDataException">The file is not a checkpoint or lacks encoder tensors.</exception>
+    public static ResNet Load(string path, ByolOptions options)
+    {
+        var (metadata, tensors) = CheckpointFile.Read(path);
+        try
+        {
+            CheckCompatible(path, metadata.RunFingerprint, options);
+            var encoder = new ResNet(options.Layout);
+            try
+            {
+                using (no_grad())
+                {
+                    foreach (var (name, target) in encoder.state_dict())
+                    {
+                        if (!tensors.TryGetValue(OnlineEncoderPrefix + name, out var saved))
+                            throw new InvalidDataException($"The checkpoint '{path}' lacks the encoder tensor '{name}'.");
+                        target.copy_(saved);
+                    }
+                }
+                encoder.eval();
+                return encoder;
+            }
+            catch
+            {
+                encoder.Dispose();
+                throw;
+            }
+        }
+        finally
+        {
+            foreach (var t in tensors.Values)
+                t.Dispose();
+        }
+    }
+
+    /// <summary>Compares the network part of the run fingerprint (arch, width, stem, size) with the options.</summary>
+    internal static void CheckCompatible(string path, string fingerprint, ByolOptions options)
+    {
+        var saved = fingerprint.Split(';', StringSplitOptions.RemoveEmptyEntries)
+            .Select(part => part.Split('=', 2))
+            .Where(kv => kv.Length == 2)
+            .ToDictionary(kv => kv[0], kv => kv[1], StringComparer.Ordinal);
+        var expected = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["arch"] = options.Architecture.ToString(),
+            ["width"] = options.WidthMultiplier.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            ["stem"] = options.UsesSmallImageStem.ToString(),
+            ["size"] = options.ImageSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var differences = expected
+            .Where(kv => !saved.TryGetValue(kv.Key, out var value) || value != kv.Value)
+            .Select(kv => $"{kv.Key}: checkpoint {(saved.TryGetValue(kv.Key, out var v) ? v : "(missing)")}, options {kv.Value}")
+            .ToList();
+        if (differences.Count > 0)
+            throw new InvalidOperationException(
+                $"The checkpoint '{path}' holds another network than these options describe ({string.Join("; ", differences)}). " +
+                "Use the ByolOptions the run was started with.");
+    }
+}
