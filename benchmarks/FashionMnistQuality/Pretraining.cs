@@ -69,7 +69,7 @@ internal sealed class Pretraining(QualitySettings settings, MLContext ml, IDataV
     /// <summary>Trains for <paramref name="steps"/> steps, keeping about <c>CurvePoints</c> checkpoints.</summary>
     public (ByolEstimator Estimator, ByolTransformer Model, TimeSpan Elapsed) Run(long steps, string checkpoints)
     {
-        int every = (int)Math.Max(1, steps / settings.CurvePoints);
+        int every = (int)Math.Max(1, (steps + settings.CurvePoints - 1) / settings.CurvePoints); // the last kept one is the final model
         var options = Options(steps, checkpoints, every, new Reports(p =>
         {
             LossCurve.Add((p.Elapsed.TotalSeconds, p.Step, p.Loss));
