@@ -25,6 +25,7 @@ namespace Microsoft.ML.Byol;
 public sealed class ByolEmbedder : IDisposable
 {
     private readonly InferenceSession _session;
+    private readonly WorkspacePool _workspaces;
     private readonly ImageSources _sources;
     private readonly PixelBufferPool _pool;
     private readonly BatchRunner _runner;
@@ -39,7 +40,8 @@ public sealed class ByolEmbedder : IDisposable
         BatchSize = batchSize;
         ExecutionProvider = provider;
         var preprocessor = new ImageBatchPreprocessor(new MLContext(), info.ImageSize);
-        _sources = new ImageSources(preprocessor);
+        _workspaces = new WorkspacePool(info.ImageSize, maxKept: 2 * Environment.ProcessorCount + 2);
+        _sources = new ImageSources(preprocessor, _workspaces);
         _pool = new PixelBufferPool(batchSize * preprocessor.PixelsPerImage, maxKept: 2 * Environment.ProcessorCount + 2);
         _runner = new BatchRunner(session, info);
         _pipeline = new BatchPipeline(_runner, _pool, batchSize);
@@ -175,6 +177,7 @@ public sealed class ByolEmbedder : IDisposable
 
             _disposed = true;
             _session.Dispose();
+            _workspaces.Dispose();
         }
         finally
         {
