@@ -44,7 +44,7 @@ public sealed class ByolEmbedder : IDisposable
         _sources = new ImageSources(preprocessor, _workspaces);
         _pool = new PixelBufferPool(batchSize * preprocessor.PixelsPerImage, maxKept: 2 * Environment.ProcessorCount + 2);
         _runner = new BatchRunner(session, info);
-        _pipeline = new BatchPipeline(_runner, _pool, batchSize);
+        _pipeline = new BatchPipeline(_runner, _pool, batchSize, BatchPipeline.WorkersFor(Environment.ProcessorCount));
     }
 
     /// <summary>Length of each embedding.</summary>
@@ -100,7 +100,7 @@ public sealed class ByolEmbedder : IDisposable
             }
         }
 
-        return Guarded(() => _pipeline.Run(images.Count, (start, count, buffer) => _sources.FromImages(images, start, count, buffer)));
+        return Guarded(() => _pipeline.Run(images.Count, (start, count, buffer, threads) => _sources.FromImages(images, start, count, buffer, threads)));
     }
 
     /// <summary>Decodes image files (any format ML.NET's <c>LoadImages</c> reads) and embeds them.</summary>
@@ -118,7 +118,7 @@ public sealed class ByolEmbedder : IDisposable
             }
         }
 
-        return Guarded(() => _pipeline.Run(imagePaths.Count, (start, count, buffer) => _sources.FromFiles(imagePaths, start, count, buffer)));
+        return Guarded(() => _pipeline.Run(imagePaths.Count, (start, count, buffer, threads) => _sources.FromFiles(imagePaths, start, count, buffer, threads)));
     }
 
     /// <summary>

@@ -4,8 +4,8 @@ using System.Runtime.ExceptionServices;
 namespace Microsoft.ML.Byol.Embedding;
 
 /// <summary>
-/// Fills one batch's pixel buffer from images or image files, in parallel: the batch is cut into one chunk per core,
-/// and each chunk is prepared on its own thread with a pooled <see cref="ImageWorkspace"/> (files, and images already
+/// Fills one batch's pixel buffer from images or image files, on the threads it is given: the batch is cut into one
+/// chunk per thread, and each chunk is prepared with a pooled <see cref="ImageWorkspace"/> (files, and images already
 /// S×S) or, for in-memory images that need resizing, ML.NET's own transforms (<see cref="ImageBatchPreprocessor"/>).
 /// </summary>
 internal sealed class ImageSources(ImageBatchPreprocessor preprocessor, WorkspacePool workspaces)
@@ -13,8 +13,8 @@ internal sealed class ImageSources(ImageBatchPreprocessor preprocessor, Workspac
     private int Plane => preprocessor.PixelsPerImage;
 
     /// <summary>Writes images [start, start + count) into the buffer, disposing them (as ML.NET's transforms do).</summary>
-    public void FromImages(IReadOnlyList<MLImage> images, int start, int count, float[] buffer) =>
-        ForChunks(start, count, buffer, (from, n, destination) =>
+    public void FromImages(IReadOnlyList<MLImage> images, int start, int count, float[] buffer, int threads) =>
+        ForChunks(start, count, buffer, threads, (from, n, destination) =>
         {
             int size = preprocessor.ImageSize;
             var toResize = new List<MLImage>();
@@ -48,8 +48,8 @@ internal sealed class ImageSources(ImageBatchPreprocessor preprocessor, Workspac
         });
 
     /// <summary>Decodes files [start, start + count) and writes their pixels into the buffer.</summary>
-    public void FromFiles(IReadOnlyList<string> paths, int start, int count, float[] buffer) =>
-        ForChunks(start, count, buffer, (from, n, destination) =>
+    public void FromFiles(IReadOnlyList<string> paths, int start, int count, float[] buffer, int threads) =>
+        ForChunks(start, count, buffer, threads, (from, n, destination) =>
         {
             var workspace = workspaces.Rent();
             try
@@ -78,10 +78,16 @@ internal sealed class ImageSources(ImageBatchPreprocessor preprocessor, Workspac
         }
     }
 
-    private void ForChunks(int start, int count, float[] buffer, Action<int, int, Memory<float>> fill)
+    private void ForChunks(int start, int count, float[] buffer, int threads, Action<int, int, Memory<float>> fill)
     {
         int plane = Plane;
-        int chunks = Math.Max(1, Math.Min(count, Environment.ProcessorCount));
+        int chunks = Math.Max(1, Math.Min(count, threads));
+        if (chunks == 1)
+        {
+            fill(start, count, buffer.AsMemory(0, count * plane));
+            return;
+        }
+
         int perChunk = (count + chunks - 1) / chunks;
         try
         {
