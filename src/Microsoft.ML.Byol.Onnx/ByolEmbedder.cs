@@ -12,10 +12,11 @@ namespace Microsoft.ML.Byol;
 /// <para>
 /// One <see cref="InferenceSession"/> (graph optimisations <c>ORT_ENABLE_ALL</c>; the CUDA execution provider when
 /// <see cref="ByolEmbedderOptions.GpuDeviceId"/> is set) runs up to <see cref="ByolEmbedderOptions.BatchSize"/> images
-/// at once through the encoder's symbolic batch dimension. Images are resized and turned into pixels by ML.NET's own
-/// <c>ResizeImages</c> (iso crop, centre) and <c>ExtractPixels</c> (planar RGB, ×1/255), configured as in
-/// <see cref="ByolTransformer"/>, so both paths see the same pixels. The next batch is decoded and resized (one chunk
-/// per core) while the current one runs, and batch input buffers are pooled and reused.
+/// at once through the encoder's symbolic batch dimension. Files are decoded, resized and turned into pixels with the
+/// SkiaSharp calls of ML.NET's <c>LoadImages</c>, <c>ResizeImages</c> (iso crop, centre) and <c>ExtractPixels</c>
+/// (planar RGB, ×1/255), configured as in <see cref="ByolTransformer"/>, without ML.NET views: both paths see the
+/// same pixels, bit for bit. Two workers take the batches in turn, each decoding its batch and then running it, so
+/// decoding overlaps inference; batch input buffers and decoding bitmaps are pooled and reused.
 /// </para>
 /// <para>
 /// All members are thread-safe: concurrent calls share the session (ONNX Runtime allows concurrent runs) and use
@@ -83,8 +84,9 @@ public sealed class ByolEmbedder : IDisposable
     }
 
     /// <summary>
-    /// Embeds images of any size (resized as <see cref="ByolTransformer"/> does). The images are consumed: ML.NET's
-    /// image transforms, which make the pixels identical to the transformer's, dispose the images they read.
+    /// Embeds images of any size (resized as <see cref="ByolTransformer"/> does). The images are consumed (disposed),
+    /// as ML.NET's image transforms consume the images they read; images not of the encoder's size go through those
+    /// transforms.
     /// </summary>
     /// <returns>One array of <see cref="EmbeddingSize"/> floats per image, in order.</returns>
     /// <exception cref="ArgumentException">An image is null.</exception>
