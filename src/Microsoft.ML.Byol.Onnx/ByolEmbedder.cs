@@ -12,10 +12,11 @@ namespace Microsoft.ML.Byol;
 /// <para>
 /// One <see cref="InferenceSession"/> (graph optimisations <c>ORT_ENABLE_ALL</c>; the CUDA execution provider when
 /// <see cref="ByolEmbedderOptions.GpuDeviceId"/> is set) runs up to <see cref="ByolEmbedderOptions.BatchSize"/> images
-/// at once through the encoder's symbolic batch dimension. Images are resized and turned into pixels by ML.NET's own
-/// <c>ResizeImages</c> (iso crop, centre) and <c>ExtractPixels</c> (planar RGB, ×1/255), configured as in
-/// <see cref="ByolTransformer"/>, so both paths see the same pixels. The next batch is decoded and resized (one chunk
-/// per core) while the current one runs, and batch input buffers are pooled and reused.
+/// at once through the encoder's symbolic batch dimension. Files are decoded, resized and turned into pixels with the
+/// SkiaSharp calls of ML.NET's <c>LoadImages</c>, <c>ResizeImages</c> (iso crop, centre) and <c>ExtractPixels</c>
+/// (planar RGB, ×1/255), configured as in <see cref="ByolTransformer"/>, without ML.NET views: both paths see the
+/// same pixels, bit for bit. Two workers take the batches in turn, each decoding its batch and then running it, so
+/// decoding overlaps inference; batch input buffers and decoding bitmaps are pooled and reused.
 /// </para>
 /// <para>
 /// All members are thread-safe: concurrent calls share the session (ONNX Runtime allows concurrent runs) and use
@@ -25,6 +26,7 @@ namespace Microsoft.ML.Byol;
 public sealed class ByolEmbedder : IDisposable
 {
     private readonly InferenceSession _session;
+    private readonly WorkspacePool _workspaces;
     private readonly ImageSources _sources;
     private readonly PixelBufferPool _pool;
     private readonly BatchRunner _runner;
@@ -39,10 +41,11 @@ public sealed class ByolEmbedder : IDisposable
         BatchSize = batchSize;
         ExecutionProvider = provider;
         var preprocessor = new ImageBatchPreprocessor(new MLContext(), info.ImageSize);
-        _sources = new ImageSources(preprocessor);
+        _workspaces = new WorkspacePool(info.ImageSize, maxKept: 2 * Environment.ProcessorCount + 2);
+        _sources = new ImageSources(preprocessor, _workspaces);
         _pool = new PixelBufferPool(batchSize * preprocessor.PixelsPerImage, maxKept: 2 * Environment.ProcessorCount + 2);
         _runner = new BatchRunner(session, info);
-        _pipeline = new BatchPipeline(_runner, _pool, batchSize);
+        _pipeline = new BatchPipeline(_runner, _pool, batchSize, BatchPipeline.WorkersFor(Environment.ProcessorCount));
     }
 
     /// <summary>Length of each embedding.</summary>
@@ -81,8 +84,9 @@ public sealed class ByolEmbedder : IDisposable
     }
 
     /// <summary>
-    /// Embeds images of any size (resized as <see cref="ByolTransformer"/> does). The images are consumed: ML.NET's
-    /// image transforms, which make the pixels identical to the transformer's, dispose the images they read.
+    /// Embeds images of any size (resized as <see cref="ByolTransformer"/> does). The images are consumed (disposed),
+    /// as ML.NET's image transforms consume the images they read; images not of the encoder's size go through those
+    /// transforms.
     /// </summary>
     /// <returns>One array of <see cref="EmbeddingSize"/> floats per image, in order.</returns>
     /// <exception cref="ArgumentException">An image is null.</exception>
@@ -98,7 +102,7 @@ public sealed class ByolEmbedder : IDisposable
             }
         }
 
-        return Guarded(() => _pipeline.Run(images.Count, (start, count, buffer) => _sources.FromImages(images, start, count, buffer)));
+        return Guarded(() => _pipeline.Run(images.Count, (start, count, buffer, threads) => _sources.FromImages(images, start, count, buffer, threads)));
     }
 
     /// <summary>Decodes image files (any format ML.NET's <c>LoadImages</c> reads) and embeds them.</summary>
@@ -116,7 +120,7 @@ public sealed class ByolEmbedder : IDisposable
             }
         }
 
-        return Guarded(() => _pipeline.Run(imagePaths.Count, (start, count, buffer) => _sources.FromFiles(imagePaths, start, count, buffer)));
+        return Guarded(() => _pipeline.Run(imagePaths.Count, (start, count, buffer, threads) => _sources.FromFiles(imagePaths, start, count, buffer, threads)));
     }
 
     /// <summary>
@@ -175,6 +179,7 @@ public sealed class ByolEmbedder : IDisposable
 
             _disposed = true;
             _session.Dispose();
+            _workspaces.Dispose();
         }
         finally
         {

@@ -1,104 +1,130 @@
+using System.Runtime.ExceptionServices;
+
 namespace Microsoft.ML.Byol.Embedding;
 
 /// <summary>
-/// Cuts a list into batches and overlaps their two stages: while ONNX Runtime embeds batch k on the calling thread,
-/// batch k + 1 is decoded and resized on the thread pool into a second pooled buffer.
+/// Cuts a list into batches and runs them on a few workers (the calling thread and thread-pool tasks). Each worker
+/// takes the next batch, prepares its pixels into its own pooled buffer, runs it through ONNX Runtime, and takes the
+/// next: while one worker decodes and resizes, another runs the encoder, with no hand-off between threads. A batch
+/// is prepared on several threads only when it is the only one (a small call), so that its latency stays low.
 /// </summary>
-internal sealed class BatchPipeline(BatchRunner runner, PixelBufferPool pool, int batchSize)
+/// <remarks>
+/// On a failure no new batch is started; the error reported is that of the earliest failing batch (batches are taken
+/// in order, so every earlier batch has run), which is the error a sequential loop would have raised.
+/// </remarks>
+internal sealed class BatchPipeline(BatchRunner runner, PixelBufferPool pool, int batchSize, int workers)
 {
-    /// <summary>Fills a buffer with the pixels of items [start, start + count).</summary>
-    public delegate void Prepare(int start, int count, float[] buffer);
+    /// <summary>
+    /// Fills a buffer with the pixels of items [start, start + count), using up to <paramref name="threads"/> threads.
+    /// </summary>
+    public delegate void Prepare(int start, int count, float[] buffer, int threads);
+
+    /// <summary>Workers for a machine of <paramref name="cores"/> cores: two (overlap) up to half the cores.</summary>
+    public static int WorkersFor(int cores) => Math.Max(2, cores / 2);
 
     public float[][] Run(int total, Prepare prepare)
     {
         var results = new float[total][];
-        if (total == 0)
+        int batches = (total + batchSize - 1) / batchSize;
+        if (batches == 0)
         {
             return results;
         }
 
-        float[]? current = pool.Rent();
-        try
-        {
-            prepare(0, Math.Min(batchSize, total), current);
-            for (int start = 0; start < total; start += batchSize)
-            {
-                int count = Math.Min(batchSize, total - start), nextStart = start + batchSize;
-                float[]? nextBuffer = null;
-                Task? next = null;
-                if (nextStart < total)
-                {
-                    nextBuffer = pool.Rent();
-                    int nextCount = Math.Min(batchSize, total - nextStart);
-                    next = Task.Run(() => prepare(nextStart, nextCount, nextBuffer));
-                }
+        int active = Math.Min(workers, batches);
+        int threadsPerBatch = Math.Max(1, Environment.ProcessorCount / active);
+        int next = -1;
+        int failedBatch = int.MaxValue;
+        ExceptionDispatchInfo? failure = null;
+        var gate = new object();
 
-                float[] batch = current!; // null only after the last batch
-                try
+        void Work()
+        {
+            float[]? buffer = null;
+            try
+            {
+                while (true)
                 {
-                    runner.Run(batch, count, results, start);
-                }
-                catch
-                {
-                    Finish(next, observeOnly: true);
-                    if (nextBuffer is not null)
+                    int batch = Interlocked.Increment(ref next);
+                    if (batch >= batches || batch > Volatile.Read(ref failedBatch))
                     {
-                        pool.Return(nextBuffer);
+                        return;
                     }
 
-                    throw;
-                }
+                    int start = batch * batchSize, count = Math.Min(batchSize, total - start);
+                    try
+                    {
+                        buffer ??= pool.Rent();
+                        prepare(start, count, buffer, threadsPerBatch);
+                        runner.Run(buffer, count, results, start);
+                    }
+                    catch (Exception e)
+                    {
+                        lock (gate)
+                        {
+                            if (batch < failedBatch)
+                            {
+                                failedBatch = batch;
+                                failure = ExceptionDispatchInfo.Capture(e);
+                            }
+                        }
 
-                pool.Return(batch);
-                current = null;
-                if (next is not null)
+                        return;
+                    }
+                }
+            }
+            finally
+            {
+                if (buffer is not null)
+                {
+                    pool.Return(buffer);
+                }
+            }
+        }
+
+        // Helpers are claimed by whoever comes first: the helper itself when it starts, or the calling thread once it
+        // has run out of batches. A helper the thread pool has not started by then is not waited for.
+        var claimed = new int[active - 1];
+        int outstanding = claimed.Length;
+        using var helpersDone = new ManualResetEventSlim(outstanding == 0);
+        void Release()
+        {
+            if (Interlocked.Decrement(ref outstanding) == 0)
+            {
+                helpersDone.Set();
+            }
+        }
+
+        for (int i = 0; i < claimed.Length; i++)
+        {
+            int helper = i;
+            ThreadPool.UnsafeQueueUserWorkItem(_ =>
+            {
+                if (Interlocked.Exchange(ref claimed[helper], 1) == 0)
                 {
                     try
                     {
-                        Finish(next, observeOnly: false);
+                        Work(); // catches everything
                     }
-                    catch
+                    finally
                     {
-                        pool.Return(nextBuffer!);
-                        throw;
+                        Release();
                     }
-
-                    current = nextBuffer;
                 }
-            }
+            }, null);
         }
-        finally
+
+        Work();
+        for (int i = 0; i < claimed.Length; i++)
         {
-            if (current is not null)
+            if (Interlocked.Exchange(ref claimed[i], 1) == 0)
             {
-                pool.Return(current);
+                Release();
             }
         }
 
+        helpersDone.Wait();
+        failure?.Throw();
         return results;
-    }
-
-    private static void Finish(Task? task, bool observeOnly)
-    {
-        if (task is null)
-        {
-            return;
-        }
-
-        if (observeOnly)
-        {
-            // Already failing: wait so the buffer is free again, and drop this batch's own error.
-            try
-            {
-                task.Wait();
-            }
-            catch (AggregateException)
-            {
-            }
-
-            return;
-        }
-
-        task.GetAwaiter().GetResult();
     }
 }

@@ -38,6 +38,10 @@ internal static class EmbedderSession
     private static InferenceSession Create(byte[] model, ByolEmbedderOptions options, int? device)
     {
         using var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+
+        // Idle intra-op threads sleep instead of spinning: the embedder decodes and resizes on the same cores while
+        // the encoder runs, and spinning threads would take their time (and that of other processes).
+        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         if (options.IntraOpThreads is int threads)
         {
             sessionOptions.IntraOpNumThreads = threads;

@@ -6,8 +6,10 @@ namespace Microsoft.ML.Byol.Embedding;
 /// <summary>
 /// Turns images into the encoder's planar RGB floats in [0, 1] with ML.NET's own transforms, configured exactly as
 /// <see cref="ByolTransformer"/>'s chain: ResizeImages (S×S, iso crop, centre) → ExtractPixels (Rgb, planar, offset 0,
-/// scale 1/255, float). Reusing ML.NET's transforms (over a small in-memory view per chunk of images) keeps the two
-/// paths pixel-identical whatever ML.NET does inside. The fitted transformer is immutable, so concurrent calls are safe.
+/// scale 1/255, float), over a small in-memory view per chunk of images. The embedder uses it only for in-memory
+/// <see cref="MLImage"/>s that need resizing (their SkiaSharp bitmap is not reachable, so <see cref="ImageWorkspace"/>
+/// cannot resize them); files and S×S images take the direct path. The fitted transformer is immutable, so concurrent
+/// calls are safe.
 /// </summary>
 internal sealed class ImageBatchPreprocessor
 {
@@ -33,13 +35,14 @@ internal sealed class ImageBatchPreprocessor
     public int PixelsPerImage => 3 * ImageSize * ImageSize;
 
     /// <summary>
-    /// Writes the pixels of <paramref name="images"/> one after another into <paramref name="destination"/>.
-    /// ML.NET's image transforms dispose the images they read.
+    /// Writes the pixels of image i of <paramref name="images"/> into slot <c>slots[i]</c> (3×S×S floats each) of
+    /// <paramref name="destination"/>. ML.NET's image transforms dispose the images they read.
     /// </summary>
     /// <param name="images">The images, of any size.</param>
-    /// <param name="destination">Room for images.Count × 3×S×S floats.</param>
+    /// <param name="slots">Where each image goes, in images of 3×S×S floats from the start of the destination.</param>
+    /// <param name="destination">Room for every slot.</param>
     /// <param name="describe">Names image i in error messages (its index or its file).</param>
-    public void Write(IReadOnlyList<MLImage> images, Memory<float> destination, Func<int, string> describe)
+    public void Write(IReadOnlyList<MLImage> images, IReadOnlyList<int> slots, Memory<float> destination, Func<int, string> describe)
     {
         int plane = PixelsPerImage;
         var view = _transformer.Transform(_ml.Data.LoadFromEnumerable(images.Select(i => new EmbedderImageRow { Image = i })));
@@ -64,7 +67,7 @@ internal sealed class ImageBatchPreprocessor
                 throw new InvalidDataException($"{describe(i)} gave {buffer.GetValues().Length} pixel values, expected {plane} (3×{ImageSize}×{ImageSize}).");
             }
 
-            buffer.CopyTo(destination.Span.Slice(i * plane, plane));
+            buffer.CopyTo(destination.Span.Slice(slots[i] * plane, plane));
         }
     }
 }

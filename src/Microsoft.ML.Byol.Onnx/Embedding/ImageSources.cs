@@ -4,69 +4,90 @@ using System.Runtime.ExceptionServices;
 namespace Microsoft.ML.Byol.Embedding;
 
 /// <summary>
-/// Fills one batch's pixel buffer from images or image files, in parallel: the batch is cut into one chunk per core,
-/// and each chunk is decoded (files) and resized by ML.NET's transforms on its own thread.
+/// Fills one batch's pixel buffer from images or image files, on the threads it is given: the batch is cut into one
+/// chunk per thread, and each chunk is prepared with a pooled <see cref="ImageWorkspace"/> (files, and images already
+/// S×S) or, for in-memory images that need resizing, ML.NET's own transforms (<see cref="ImageBatchPreprocessor"/>).
 /// </summary>
-internal sealed class ImageSources(ImageBatchPreprocessor preprocessor)
+internal sealed class ImageSources(ImageBatchPreprocessor preprocessor, WorkspacePool workspaces)
 {
-    public void FromImages(IReadOnlyList<MLImage> images, int start, int count, float[] buffer) =>
-        ForChunks(start, count, buffer, (from, n, destination) =>
-        {
-            var chunk = Slice(images, from, n);
-            preprocessor.Write(chunk, destination, i => $"Image {from + i}");
-        });
+    private int Plane => preprocessor.PixelsPerImage;
 
-    public void FromFiles(IReadOnlyList<string> paths, int start, int count, float[] buffer) =>
-        ForChunks(start, count, buffer, (from, n, destination) =>
+    /// <summary>Writes images [start, start + count) into the buffer, disposing them (as ML.NET's transforms do).</summary>
+    public void FromImages(IReadOnlyList<MLImage> images, int start, int count, float[] buffer, int threads) =>
+        ForChunks(start, count, buffer, threads, (from, n, destination) =>
         {
-            var images = new List<MLImage>(n);
+            int size = preprocessor.ImageSize;
+            var toResize = new List<MLImage>();
+            var slots = new List<int>();
+            var workspace = workspaces.Rent();
             try
             {
                 for (int i = 0; i < n; i++)
                 {
-                    images.Add(Decode(paths[from + i]));
-                }
+                    var image = images[from + i];
+                    if (!IsSized(image, size, from + i))
+                    {
+                        toResize.Add(image);
+                        slots.Add(i);
+                        continue;
+                    }
 
-                preprocessor.Write(images, destination, i => $"Image file '{paths[from + i]}'");
+                    workspace.WriteSized(image, destination.Span.Slice(i * Plane, Plane));
+                    image.Dispose();
+                }
             }
             finally
             {
-                images.ForEach(image => image.Dispose());
+                workspaces.Return(workspace);
+            }
+
+            if (toResize.Count > 0)
+            {
+                preprocessor.Write(toResize, slots, destination, i => $"Image {from + slots[i]}");
             }
         });
 
-    private static MLImage Decode(string path)
-    {
-        if (!File.Exists(path))
+    /// <summary>Decodes files [start, start + count) and writes their pixels into the buffer.</summary>
+    public void FromFiles(IReadOnlyList<string> paths, int start, int count, float[] buffer, int threads) =>
+        ForChunks(start, count, buffer, threads, (from, n, destination) =>
         {
-            throw new FileNotFoundException($"Image file '{path}' was not found.", path);
-        }
+            var workspace = workspaces.Rent();
+            try
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    workspace.WriteFile(paths[from + i], destination.Span.Slice(i * Plane, Plane));
+                }
+            }
+            finally
+            {
+                workspaces.Return(workspace);
+            }
+        });
 
+    /// <summary>Whether ML.NET would hand the image on unresized (it is S×S); a disposed image is named.</summary>
+    private static bool IsSized(MLImage image, int size, int index)
+    {
         try
         {
-            return MLImage.CreateFromFile(path);
+            return image.Width == size && image.Height == size;
         }
-        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
+        catch (InvalidOperationException e)
         {
-            throw new InvalidDataException($"Image file '{path}' could not be decoded as an image ({e.GetType().Name}: {e.Message}).", e);
+            throw new InvalidDataException($"Image {index} could not be turned into pixels ({e.GetType().Name}: {e.Message}).", e);
         }
     }
 
-    private static MLImage[] Slice(IReadOnlyList<MLImage> images, int from, int count)
+    private void ForChunks(int start, int count, float[] buffer, int threads, Action<int, int, Memory<float>> fill)
     {
-        var chunk = new MLImage[count];
-        for (int i = 0; i < count; i++)
+        int plane = Plane;
+        int chunks = Math.Max(1, Math.Min(count, threads));
+        if (chunks == 1)
         {
-            chunk[i] = images[from + i];
+            fill(start, count, buffer.AsMemory(0, count * plane));
+            return;
         }
 
-        return chunk;
-    }
-
-    private void ForChunks(int start, int count, float[] buffer, Action<int, int, Memory<float>> fill)
-    {
-        int plane = preprocessor.PixelsPerImage;
-        int chunks = Math.Max(1, Math.Min(count, Environment.ProcessorCount));
         int perChunk = (count + chunks - 1) / chunks;
         try
         {

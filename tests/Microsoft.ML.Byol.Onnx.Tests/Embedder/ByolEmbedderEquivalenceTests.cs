@@ -68,6 +68,25 @@ public sealed class ByolEmbedderEquivalenceTests : IDisposable
     }
 
     [Fact]
+    public void Embed_OfMixedSizes_EqualsTheTransformer()
+    {
+        // S×S images take the direct path, the others ML.NET's resize: both must land in their own slots.
+        var sized = Pictures.Pixels(_ml, Pictures.Create(3, seed: 4));
+        MLImage[] Make()
+        {
+            var others = Pictures.Create(4, seed: 5);
+            return new[] { others[0], ToImage(sized[0]), ToImage(sized[1]), others[1], others[2], ToImage(sized[2]), others[3] };
+        }
+
+        using var byol = _ml.Transforms.ApplyByolEncoder(_files.EncoderPath);
+        var expected = Pictures.Column(byol.Transform(Pictures.View(_ml, Make())), "Embedding");
+
+        using var embedder = ByolEmbedder.Load(_files.EncoderPath, new ByolEmbedderOptions { BatchSize = 5 });
+
+        EmbedderAssert.Close(embedder.Embed(Make()), expected);
+    }
+
+    [Fact]
     public void EmbedPixels_EqualsTheTransformersVectorInput()
     {
         var pixels = ByolTransformerVectorTests.RandomPixels(count: 5, channels: 3);

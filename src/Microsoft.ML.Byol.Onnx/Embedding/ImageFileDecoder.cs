@@ -1,0 +1,95 @@
+using SkiaSharp;
+
+namespace Microsoft.ML.Byol.Embedding;
+
+/// <summary>
+/// Decodes image files to the pixels <c>MLImage.CreateFromFile</c> (ML.NET 5, as <c>LoadImages</c> uses) holds, with
+/// the same SkiaSharp calls: the codec's own image info, unpremultiplied alpha made premultiplied and the colour space
+/// dropped (as <c>SKBitmap.Decode</c> does), complete or incomplete input accepted, and any colour type other than
+/// BGRA or RGBA 8888 (grey PNGs and JPEGs, for example) copied to BGRA 8888 (as <c>MLImage</c> does). The decoded
+/// bitmap is kept and reused for the next file of the same size and format, so a run of equal-sized files allocates
+/// no pixel memory. Not thread-safe: one decoder per thread.
+/// </summary>
+internal sealed class ImageFileDecoder : IDisposable
+{
+    private SKBitmap? _decoded;
+    private SKBitmap? _converted;
+
+    /// <summary>
+    /// Decodes <paramref name="path"/>. The bitmap returned (BGRA or RGBA 8888) belongs to this decoder and is valid
+    /// until its next call.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not an image SkiaSharp can decode.</exception>
+    public SKBitmap Decode(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"Image file '{path}' was not found.", path);
+        }
+
+        using var codec = SKCodec.Create(path)
+            ?? throw new InvalidDataException($"Image file '{path}' could not be decoded as an image (no codec recognises it).");
+        var info = codec.Info;
+        if (info.AlphaType == SKAlphaType.Unpremul)
+        {
+            info.AlphaType = SKAlphaType.Premul;
+        }
+
+        info.ColorSpace = null;
+        var bitmap = Reuse(ref _decoded, info);
+        var result = codec.GetPixels(info, bitmap.GetPixels());
+        if (result != SKCodecResult.Success && result != SKCodecResult.IncompleteInput)
+        {
+            throw new InvalidDataException($"Image file '{path}' could not be decoded as an image (SkiaSharp: {result}).");
+        }
+
+        bitmap.NotifyPixelsChanged();
+        return info.ColorType is SKColorType.Bgra8888 or SKColorType.Rgba8888 ? bitmap : ToBgra(bitmap, path);
+    }
+
+    /// <summary>Releases the bitmaps.</summary>
+    public void Dispose()
+    {
+        _decoded?.Dispose();
+        _decoded = null;
+        _converted?.Dispose();
+        _converted = null;
+    }
+
+    /// <summary>A bitmap of <paramref name="info"/>: the one held if it matches, else a new one replacing it.</summary>
+    internal static SKBitmap Reuse(ref SKBitmap? held, SKImageInfo info)
+    {
+        if (held is not null && held.Info == info)
+        {
+            return held;
+        }
+
+        held?.Dispose();
+        held = null;
+        var bitmap = new SKBitmap(info);
+        if (bitmap.GetPixels() == IntPtr.Zero)
+        {
+            bitmap.Dispose();
+            throw new InvalidDataException($"Could not allocate a {info.Width}×{info.Height} {info.ColorType} bitmap.");
+        }
+
+        held = bitmap;
+        return bitmap;
+    }
+
+    /// <summary>MLImage's conversion of other colour types: <c>SKBitmap.Copy(Bgra8888)</c>, when possible.</summary>
+    private SKBitmap ToBgra(SKBitmap bitmap, string path)
+    {
+        if (!bitmap.CanCopyTo(SKColorType.Bgra8888))
+        {
+            throw new InvalidDataException($"Image file '{path}' has an unsupported pixel format ({bitmap.ColorType}).");
+        }
+
+        var copy = bitmap.Copy(SKColorType.Bgra8888)
+            ?? throw new InvalidDataException($"Image file '{path}' could not be converted from {bitmap.ColorType} to BGRA.");
+        _converted?.Dispose();
+        _converted = copy;
+        return copy;
+    }
+}

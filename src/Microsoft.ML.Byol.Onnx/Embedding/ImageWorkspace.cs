@@ -1,0 +1,48 @@
+using Microsoft.ML.Data;
+using SkiaSharp;
+
+namespace Microsoft.ML.Byol.Embedding;
+
+/// <summary>
+/// One thread's reusable decode → resize → pixels chain, equal to ML.NET's <c>LoadImages</c> → <c>ResizeImages</c>
+/// (iso crop, centre) → <c>ExtractPixels</c> (planar RGB, ×1/255) of <see cref="ByolTransformer"/>'s chain, without
+/// an ML.NET view: <see cref="ImageFileDecoder"/>, <see cref="IsoCropResizer"/>, <see cref="PlanarRgbWriter"/>.
+/// Its bitmaps are reused from image to image. Not thread-safe: rent one per thread from a <see cref="WorkspacePool"/>.
+/// </summary>
+internal sealed class ImageWorkspace : IDisposable
+{
+    private readonly ImageFileDecoder _decoder = new();
+    private readonly IsoCropResizer _resizer;
+
+    public ImageWorkspace(int imageSize) => _resizer = new IsoCropResizer(imageSize);
+
+    /// <summary>The side S of the encoder's square input.</summary>
+    public int ImageSize => _resizer.Size;
+
+    /// <summary>Decodes, resizes and writes one file's 3×S×S pixels.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file cannot be decoded.</exception>
+    public void WriteFile(string path, Span<float> destination)
+    {
+        var resized = _resizer.Resize(_decoder.Decode(path));
+        PlanarRgbWriter.Write(resized.GetPixelSpan(), FormatOf(resized), ImageSize, ImageSize, destination);
+    }
+
+    /// <summary>Writes the 3×S×S pixels of an image that is already S×S (ML.NET does not resize those).</summary>
+    public void WriteSized(MLImage image, Span<float> destination) =>
+        PlanarRgbWriter.Write(image.Pixels, image.PixelFormat, ImageSize, ImageSize, destination);
+
+    /// <summary>Releases the bitmaps.</summary>
+    public void Dispose()
+    {
+        _decoder.Dispose();
+        _resizer.Dispose();
+    }
+
+    private static MLPixelFormat FormatOf(SKBitmap bitmap) => bitmap.ColorType switch
+    {
+        SKColorType.Bgra8888 => MLPixelFormat.Bgra32,
+        SKColorType.Rgba8888 => MLPixelFormat.Rgba32,
+        _ => MLPixelFormat.Unknown,
+    };
+}

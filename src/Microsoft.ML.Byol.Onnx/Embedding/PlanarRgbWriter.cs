@@ -1,0 +1,67 @@
+using Microsoft.ML.Data;
+
+namespace Microsoft.ML.Byol.Embedding;
+
+/// <summary>
+/// Writes 32-bit pixels as planar R, G, B floats, as ML.NET's <c>ExtractPixels</c> does with the settings of
+/// <see cref="ByolTransformer"/>'s chain (colours Rgb, order ARGB, not interleaved, offset 0, scale 1/255, float):
+/// each value is <c>(byte - offset) * scale</c> in single precision, read from a 256-entry table that holds exactly
+/// that expression. Alpha is ignored, as <c>ExtractPixels</c> without the alpha bit does.
+/// </summary>
+internal static class PlanarRgbWriter
+{
+    /// <summary>The chain's <c>offsetImage</c>.</summary>
+    public const float Offset = 0f;
+
+    /// <summary>The chain's <c>scaleImage</c>.</summary>
+    public const float Scale = 1f / 255f;
+
+    private static readonly float[] Table = MakeTable();
+
+    /// <summary>
+    /// Writes <paramref name="width"/>×<paramref name="height"/> pixels of 4 bytes each, row after row with no
+    /// padding (as <c>MLImage.Pixels</c> gives them), into R, G and B planes of width×height floats.
+    /// </summary>
+    /// <param name="pixels">4 bytes per pixel, in <paramref name="format"/>'s order.</param>
+    /// <param name="format">BGRA or RGBA, the two formats an <see cref="MLImage"/> holds.</param>
+    /// <param name="width">Pixels per row.</param>
+    /// <param name="height">Rows.</param>
+    /// <param name="destination">Room for 3×width×height floats.</param>
+    public static void Write(ReadOnlySpan<byte> pixels, MLPixelFormat format, int width, int height, Span<float> destination)
+    {
+        (int red, int green, int blue) = format switch
+        {
+            MLPixelFormat.Bgra32 => (2, 1, 0),
+            MLPixelFormat.Rgba32 => (0, 1, 2),
+            _ => throw new InvalidDataException($"Pixel format {format} is not supported (BGRA or RGBA expected)."),
+        };
+        int plane = width * height;
+        if (pixels.Length < 4 * plane || destination.Length < 3 * plane)
+        {
+            throw new InvalidDataException($"A {width}×{height} image gave {pixels.Length} pixel bytes, expected {4 * plane}.");
+        }
+
+        var r = destination.Slice(0, plane);
+        var g = destination.Slice(plane, plane);
+        var b = destination.Slice(2 * plane, plane);
+        var table = Table;
+        for (int p = 0, ix = 0; p < plane; p++, ix += 4)
+        {
+            r[p] = table[pixels[ix + red]];
+            g[p] = table[pixels[ix + green]];
+            b[p] = table[pixels[ix + blue]];
+        }
+    }
+
+    private static float[] MakeTable()
+    {
+        var table = new float[256];
+        for (int v = 0; v < table.Length; v++)
+        {
+            byte value = (byte)v;
+            table[v] = (value - Offset) * Scale;
+        }
+
+        return table;
+    }
+}
