@@ -1,14 +1,19 @@
 using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.ML;
 using Microsoft.ML.Byol;
 using Microsoft.ML.Data;
 
-// Times BYOL training steps through the public API on random images (the image cache is built before the clock
-// starts; the first steps are warm-up and not counted). Usage:
+// Times BYOL training steps through the public API on random 3-channel byte-valued images (k/255; the image cache
+// is built before the clock starts; the first steps are warm-up and not counted). The trainer's phase profile
+// (BYOL_PROFILE_PHASES) is switched on and its summary read from the MLContext log. Usage:
 //   dotnet run -c Release --project benchmarks/ByolBench -- [--arch ResNet18] [--width 1] [--size 32] [--batch 64]
-//       [--steps 20] [--warmup 3] [--threads N] [--hidden 4096] [--projection 256]
+//       [--steps 20] [--warmup 3] [--threads N] [--hidden 4096] [--projection 256] [--json]
+// --json prints one JSON line (the format of benchmarks/pytorch/byol_step.py) instead of the sentence.
 var arguments = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal))
-    .ToDictionary(x => x.a[2..], x => x.i + 1 < args.Length ? args[x.i + 1] : "");
+    .ToDictionary(x => x.a[2..], x => x.i + 1 < args.Length && !args[x.i + 1].StartsWith("--", StringComparison.Ordinal) ? args[x.i + 1] : "");
+bool json = arguments.ContainsKey("json");
 string Arg(string name, string fallback) => arguments.TryGetValue(name, out var v) ? v : fallback;
 var architecture = Enum.Parse<ByolArchitecture>(Arg("arch", "ResNet18"), ignoreCase: true);
 float width = float.Parse(Arg("width", "1"), CultureInfo.InvariantCulture);
@@ -23,14 +28,23 @@ int? threads = arguments.TryGetValue("threads", out var t) ? int.Parse(t, Cultur
 var random = new Random(1);
 var rows = Enumerable.Range(0, batch * 2).Select(_ => new Row
 {
-    Image = Enumerable.Range(0, 3 * size * size).Select(_ => (float)random.NextDouble()).ToArray(),
+    Image = Enumerable.Range(0, 3 * size * size).Select(_ => random.Next(256) / 255f).ToArray(),
 }).ToList();
+Environment.SetEnvironmentVariable("BYOL_PROFILE_PHASES", "1");
+Environment.SetEnvironmentVariable("BYOL_PROFILE_SKIP", warmup.ToString(CultureInfo.InvariantCulture));
 var ml = new MLContext(1);
+string? phaseLine = null;
+ml.Log += (_, e) =>
+{
+    if (e.Message.Contains("BYOL phases:", StringComparison.Ordinal))
+        phaseLine = e.Message;
+};
 var schema = SchemaDefinition.Create(typeof(Row));
 schema["Image"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 3, size, size);
 var data = ml.Data.LoadFromEnumerable(rows, schema);
 
 TimeSpan start = TimeSpan.Zero, end = TimeSpan.Zero;
+double peakRssMiB = 0;
 var options = new ByolOptions
 {
     Architecture = architecture, WidthMultiplier = width, ImageSize = size, BatchSize = batch,
@@ -39,14 +53,46 @@ var options = new ByolOptions
     Progress = new StepClock(p =>
     {
         if (p.Step == warmup) start = p.Elapsed;
-        if (p.Step == warmup + steps) end = p.Elapsed;
+        if (p.Step == warmup + steps)
+        {
+            end = p.Elapsed;
+            peakRssMiB = PeakRssMiB(); // before the ONNX export that follows training
+        }
     }),
 };
 using var model = ml.Transforms.ByolPretrain(options).Fit(data);
 double seconds = (end - start).TotalSeconds / steps;
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"{architecture} x{width} {(options.SmallImageStem ?? size <= 64 ? "small" : "standard")} stem, {size} px, batch {batch}, " +
-    $"projector {hidden}/{projection}: {seconds:F3} s/step, {batch / seconds:F1} pairs/s (mean of {steps} steps after {warmup} warm-up steps, {Environment.ProcessorCount} cores)"));
+bool smallStem = options.SmallImageStem ?? size <= 64;
+var phases = Regex.Matches(phaseLine ?? "", @"(\w+)=([0-9.eE+-]+)")
+    .ToDictionary(m => m.Groups[1].Value, m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+if (json)
+{
+    Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+    {
+        ["impl"] = "torchsharp", ["arch"] = architecture.ToString().ToLowerInvariant(), ["width"] = width, ["size"] = size,
+        ["smallStem"] = smallStem, ["batch"] = batch, ["steps"] = steps, ["warmup"] = warmup, ["threads"] = threads ?? 0,
+        ["hidden"] = hidden, ["projection"] = projection,
+        ["secondsPerStep"] = seconds, ["pairsPerSecond"] = batch / seconds, ["peakRssMiB"] = peakRssMiB, ["phases"] = phases,
+    }));
+}
+else
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{architecture} x{width} {(smallStem ? "small" : "standard")} stem, {size} px, batch {batch}, " +
+        $"projector {hidden}/{projection}: {seconds:F3} s/step, {batch / seconds:F1} pairs/s (mean of {steps} steps after {warmup} warm-up steps, {Environment.ProcessorCount} cores), " +
+        $"peak RSS {peakRssMiB:F0} MiB"));
+    Console.WriteLine(string.Join(", ", phases.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value:F3} s"))));
+}
+
+// Peak resident set (VmHWM) of this process so far, in MiB; 0 where /proc is missing.
+static double PeakRssMiB()
+{
+    const string status = "/proc/self/status";
+    if (!File.Exists(status))
+        return 0;
+    var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+    return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+}
 
 internal sealed class Row
 {

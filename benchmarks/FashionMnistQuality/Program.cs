@@ -22,7 +22,7 @@ if (!DatasetLocator.TryFind(settings.FashionMnistFolder, out var found))
     return 2;
 }
 Console.WriteLine(found);
-Console.WriteLine($"Machine: {ResultsFile.Machine()}");
+Console.WriteLine($"Machine: {ResultsFile.Machine().ToJsonString()}");
 var total = Stopwatch.StartNew();
 
 var train = FashionMnistSplit.Load(settings.FashionMnistFolder, "train", settings.TrainLimit);

@@ -83,6 +83,7 @@ internal sealed class ByolTrainer
         long resumedFrom = step;
 
         network.train();
+        var phases = PhaseTimer.FromEnvironment();
         var history = new List<(long, double)>();
         var clock = Stopwatch.StartNew();
         var window = new ThroughputWindow(20);
@@ -99,17 +100,23 @@ internal sealed class ByolTrainer
                 double lr = plan.LearningRateAt(step);
                 double tau = TauSchedule.At(step, plan.TotalSteps, _options.TauBase);
                 double loss, projectionStd;
+                phases?.StartStep();
                 using (var scope = NewDisposeScope())
                 {
                     using var pixels = store.Gather(permutation.AsSpan(checked((int)(inEpoch * plan.BatchSize)), plan.BatchSize));
                     var images = ByteImages.ToFloatRgb(pixels, device);
                     var v1 = view1.Apply(images, generator);
                     var v2 = view2.Apply(images, generator);
+                    phases?.End(PhaseTimer.Phase.Augment);
                     var output = network.Forward(v1, v2);
+                    phases?.End(PhaseTimer.Phase.Forward);
                     optimizer.ZeroGrad();
                     output.Loss.backward();
+                    phases?.End(PhaseTimer.Phase.Backward);
                     optimizer.Step(lr);
+                    phases?.End(PhaseTimer.Phase.Optimizer);
                     network.UpdateTarget(tau);
+                    phases?.End(PhaseTimer.Phase.Ema);
                     loss = output.Loss.item<float>();
                     projectionStd = ByolLoss.ProjectionStd(output.OnlineProjection);
                 }
@@ -132,6 +139,7 @@ internal sealed class ByolTrainer
 
                 if (checkpoints is not null && (step + 1) % _options.CheckpointEverySteps == 0 && step + 1 < plan.TotalSteps)
                     _log($"BYOL: checkpoint {checkpoints.Save(step + 1, network, optimizer, generator, permutation, lastLoss, collapse.Streak)}");
+                phases?.EndStep();
             }
         }
         catch (OperationCanceledException) when (checkpoints is not null && step > resumedFrom)
@@ -142,6 +150,8 @@ internal sealed class ByolTrainer
         if (checkpoints is not null && step > resumedFrom)
             _log($"BYOL: final checkpoint {checkpoints.Save(step, network, optimizer, generator, permutation, lastLoss, collapse.Streak)}");
 
+        if (phases is not null)
+            _log(phases.Summary());
         network.eval();
         network.to(CPU);
         _log($"BYOL: {step - resumedFrom} steps in {clock.Elapsed:hh\\:mm\\:ss}; final loss {lastLoss?.ToString("F4") ?? "n/a"}.");

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ByolBenchmarks;
+
+// Training speed of Microsoft.ML.Byol (TorchSharp) against a PyTorch peer doing the same BYOL step, in one run:
+// per configuration, the two children are launched alternately (torchsharp, pytorch, torchsharp, pytorch, ...), each
+// doing --warmup untimed steps then --steps timed steps on 2 threads; medians over the rounds are compared and
+// written to benchmarks/results/latest.json under "trainSpeed" (other sections of that file are kept).
+//   dotnet run -c Release --project benchmarks/TrainSpeed -- [--rounds 3] [--steps 8] [--warmup 2] [--configs r18,r50]
+//       [--threads 2] [--python /usr/bin/python3] [--quick] [--write]
+// --quick: a smoke test (1 round of 2 steps after 1 warm-up step); it writes latest.json only with --write.
+// The C# child is benchmarks/ByolBench/bin/Release/net10.0/ByolBench.dll (built with `dotnet build -c Release` if missing).
+var arguments = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal))
+    .ToDictionary(x => x.a[2..], x => x.i + 1 < args.Length && !args[x.i + 1].StartsWith("--", StringComparison.Ordinal) ? args[x.i + 1] : "");
+bool quick = arguments.ContainsKey("quick");
+int Int(string name, int normal, int whenQuick)
+    => arguments.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : quick ? whenQuick : normal;
+int rounds = Int("rounds", 3, 1), steps = Int("steps", 8, 2), warmup = Int("warmup", 2, 1), threads = Int("threads", 2, 2);
+bool write = !quick || arguments.ContainsKey("write");
+string python = arguments.GetValueOrDefault("python") is { Length: > 0 } p ? p : "/usr/bin/python3";
+var keys = (arguments.GetValueOrDefault("configs") is { Length: > 0 } c ? c : "r18,r50").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+var configurations = keys.Select(k => Configuration.All.FirstOrDefault(x => x.Key == k)
+    ?? throw new ArgumentException($"Unknown configuration '{k}'; known: {string.Join(", ", Configuration.All.Select(x => x.Key))}.")).ToList();
+
+string root = ResultsFile.RepositoryRoot();
+string bench = Path.Combine(root, "benchmarks", "ByolBench", "bin", "Release", "net10.0", "ByolBench.dll");
+string script = Path.Combine(root, "benchmarks", "pytorch", "byol_step.py");
+if (!File.Exists(bench))
+{
+    Console.WriteLine("ByolBench is not built; running dotnet build -c Release benchmarks/ByolBench ...");
+    using var build = Process.Start(new ProcessStartInfo("dotnet", new[] { "build", "-c", "Release", Path.Combine(root, "benchmarks", "ByolBench") }) { WorkingDirectory = root })!;
+    build.WaitForExit();
+    if (build.ExitCode != 0 || !File.Exists(bench))
+        throw new InvalidOperationException($"Building ByolBench failed; {bench} is missing.");
+}
+
+Console.WriteLine($"Training speed, TorchSharp vs PyTorch: {rounds} round(s) of {warmup} warm-up + {steps} timed steps, {threads} threads, {Environment.ProcessorCount} cores.");
+var results = new JsonArray();
+foreach (var configuration in configurations)
+{
+    Console.WriteLine($"[{configuration.Key}] {configuration.Label}");
+    var ours = new List<JsonObject>();
+    var peer = new List<JsonObject>();
+    var common = ChildRun.CommonArguments(configuration, steps, warmup, threads).ToArray();
+    for (int round = 1; round <= rounds; round++)
+    {
+        ours.Add(Report("torchsharp", round, ChildRun.Run("dotnet", new[] { bench, "--json", "--arch", configuration.Arch }.Concat(common), root)));
+        peer.Add(Report("pytorch", round, ChildRun.Run(python, new[] { script, "--arch", configuration.Arch }.Concat(common), root)));
+    }
+
+    results.Add(Summary.Of(configuration, ours, peer, rounds, steps, warmup, threads));
+}
+
+var headline = results[0]!.AsObject();
+var section = new JsonObject
+{
+    ["ratioVsPyTorch"] = headline["ratioVsPyTorch"]!.DeepClone(),
+    ["pairsPerSecond"] = headline["torchsharp"]!["pairsPerSecond"]!.DeepClone(),
+    ["pytorchPairsPerSecond"] = headline["pytorch"]!["pairsPerSecond"]!.DeepClone(),
+    ["headlineConfiguration"] = headline["key"]!.DeepClone(),
+    ["smoke"] = quick,
+    ["rounds"] = rounds, ["steps"] = steps, ["warmup"] = warmup, ["threads"] = threads,
+    ["configurations"] = results,
+};
+Console.WriteLine();
+Summary.PrintTable(results);
+if (write)
+    Console.WriteLine($"Wrote \"trainSpeed\" to {ResultsFile.Update("trainSpeed", section)}");
+else
+    Console.WriteLine(section.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+
+static JsonObject Report(string impl, int round, JsonObject result)
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"  round {round} {impl,-10} {(double)result["pairsPerSecond"]!,8:F2} pairs/s  {(double)result["secondsPerStep"]!,7:F3} s/step  peak RSS {(double)result["peakRssMiB"]!,6:F0} MiB"));
+    return result;
+}
