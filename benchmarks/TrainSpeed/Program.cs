@@ -6,7 +6,7 @@ using ByolBenchmarks;
 
 // Training speed of Microsoft.ML.Byol (TorchSharp) against a PyTorch peer doing the same BYOL step, in one run:
 // per configuration, the two children are launched alternately (torchsharp, pytorch, torchsharp, pytorch, ...), each
-// doing --warmup untimed steps then --steps timed steps on 2 threads; medians over the rounds are compared and
+// doing --warmup untimed steps then --steps timed steps on 2 threads (ResNet-50: a quarter of each, at least 1 and 2); medians over the rounds are compared and
 // written to benchmarks/results/latest.json under "trainSpeed" (other sections of that file are kept).
 //   dotnet run -c Release --project benchmarks/TrainSpeed -- [--rounds 3] [--steps 8] [--warmup 2] [--configs r18,r50]
 //       [--threads 2] [--python /usr/bin/python3] [--quick] [--write]
@@ -40,17 +40,18 @@ Console.WriteLine($"Training speed, TorchSharp vs PyTorch: {rounds} round(s) of 
 var results = new JsonArray();
 foreach (var configuration in configurations)
 {
-    Console.WriteLine($"[{configuration.Key}] {configuration.Label}");
+    Console.WriteLine($"[{configuration.Key}] {configuration.Label}: {configuration.WarmupSteps(warmup)} warm-up + {configuration.TimedSteps(steps)} timed steps per child");
     var ours = new List<JsonObject>();
     var peer = new List<JsonObject>();
-    var common = ChildRun.CommonArguments(configuration, steps, warmup, threads).ToArray();
+    int timed = configuration.TimedSteps(steps), untimed = configuration.WarmupSteps(warmup);
+    var common = ChildRun.CommonArguments(configuration, timed, untimed, threads).ToArray();
     for (int round = 1; round <= rounds; round++)
     {
         ours.Add(Report("torchsharp", round, ChildRun.Run("dotnet", new[] { bench, "--json", "--arch", configuration.Arch }.Concat(common), root)));
         peer.Add(Report("pytorch", round, ChildRun.Run(python, new[] { script, "--arch", configuration.Arch }.Concat(common), root)));
     }
 
-    results.Add(Summary.Of(configuration, ours, peer, rounds, steps, warmup, threads));
+    results.Add(Summary.Of(configuration, ours, peer, rounds, timed, untimed, threads));
 }
 
 var headline = results[0]!.AsObject();
