@@ -166,8 +166,8 @@ internal sealed class ByolTrainer
 
     /// <summary>The run's configuration, culture-invariant (<see cref="CheckpointEncoder"/> reads its network part).</summary>
     private string RunFingerprint(TrainingPlan plan, ImageStore store)
-        => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"arch={_options.Architecture};width={_options.WidthMultiplier:R};stem={_options.UsesSmallImageStem};size={_options.ImageSize};" +
+        => string.Join(";", CheckpointEncoder.NetworkFingerprint(_options).Select(kv => $"{kv.Key}={kv.Value}")) + ";" +
+           string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"proj={_options.ProjectorHiddenSize}/{_options.ProjectionSize}/{_options.PredictorHiddenSize};batch={plan.BatchSize};" +
             $"steps={plan.TotalSteps};warmup={plan.WarmupSteps};lr={_options.BaseLearningRate:R};eta={_options.TrustCoefficient:R};" +
             $"wd={_options.WeightDecay:R};tau={_options.TauBase:R};seed={_seed};images={store.Count}x{store.Channels}x{store.Height}x{store.Width}");

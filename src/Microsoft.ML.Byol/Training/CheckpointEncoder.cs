@@ -49,6 +49,18 @@ internal static class CheckpointEncoder
         }
     }
 
+    /// <summary>
+    /// The network part of a run fingerprint, in order: what decides the encoder's tensors (architecture, width, stem,
+    /// image size). <see cref="ByolTrainer"/> writes it first in every checkpoint's fingerprint.
+    /// </summary>
+    internal static IReadOnlyList<KeyValuePair<string, string>> NetworkFingerprint(ByolOptions options) => new[]
+    {
+        KeyValuePair.Create("arch", options.Architecture.ToString()),
+        KeyValuePair.Create("width", options.WidthMultiplier.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
+        KeyValuePair.Create("stem", options.UsesSmallImageStem.ToString()),
+        KeyValuePair.Create("size", options.ImageSize.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+    };
+
     /// <summary>Compares the network part of the run fingerprint (arch, width, stem, size) with the options.</summary>
     internal static void CheckCompatible(string path, string fingerprint, ByolOptions options)
     {
@@ -56,13 +68,7 @@ internal static class CheckpointEncoder
             .Select(part => part.Split('=', 2))
             .Where(kv => kv.Length == 2)
             .ToDictionary(kv => kv[0], kv => kv[1], StringComparer.Ordinal);
-        var expected = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["arch"] = options.Architecture.ToString(),
-            ["width"] = options.WidthMultiplier.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-            ["stem"] = options.UsesSmallImageStem.ToString(),
-            ["size"] = options.ImageSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
+        var expected = NetworkFingerprint(options);
         var differences = expected
             .Where(kv => !saved.TryGetValue(kv.Key, out var value) || value != kv.Value)
             .Select(kv => $"{kv.Key}: checkpoint {(saved.TryGetValue(kv.Key, out var v) ? v : "(missing)")}, options {kv.Value}")
