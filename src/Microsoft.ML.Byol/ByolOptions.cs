@@ -99,6 +99,40 @@ public sealed class ByolOptions
     /// </summary>
     public long? MaxCacheMemoryBytes { get; set; }
 
+    /// <summary>
+    /// Weights to start the encoder from (online and target alike; the projector and predictor start fresh). Null:
+    /// random initialisation. Reads a ResNet in ONNX (this library's encoders, and ML.NET's
+    /// <c>Microsoft.ML.DnnImageFeaturizer.ResNet18</c> model <c>DnnImageModels/ResNet18Onnx/ResNet18.onnx</c>), a
+    /// PyTorch <c>state_dict</c> of a torchvision ResNet (<c>.pt</c>/<c>.pth</c>) or <c>.safetensors</c>. The
+    /// architecture, width, stem and block counts come from the file; options that contradict it are an error.
+    /// Setting it selects the fine-tuning recipe for every option left unset (see <c>docs/recipes.md</c>).
+    /// </summary>
+    public string? InitialEncoderPath { get; set; }
+
+    /// <summary>
+    /// Wall-clock budget of the training steps. When set, a short calibration measures the step time and the run is
+    /// planned to fit the budget (the learning-rate and τ schedules run their full course); Epochs and MaxSteps
+    /// still cap it.
+    /// </summary>
+    public TimeSpan? TimeBudget { get; set; }
+
+    /// <summary>
+    /// Optional label column used only to monitor quality: every <see cref="MonitorEverySteps"/> steps a cosine kNN
+    /// classifier (k = 200, temperature 0.1) on the online encoder's embeddings of a held-out slice reports its
+    /// accuracy in <see cref="ByolProgress.MonitorAccuracy"/> and the log. Labels never reach the BYOL loss.
+    /// With <see cref="KeepBestMonitoredEncoder"/> the best encoder seen is the one returned.
+    /// </summary>
+    public string? MonitorLabelColumnName { get; set; }
+
+    /// <summary>Steps between two kNN monitor evaluations. Null: about ten evaluations over the run.</summary>
+    public int? MonitorEverySteps { get; set; }
+
+    /// <summary>
+    /// When the monitor runs, return the encoder with the best monitored accuracy (including the starting one) rather
+    /// than the last; the log says which was kept. Default true.
+    /// </summary>
+    public bool KeepBestMonitoredEncoder { get; set; } = true;
+
     /// <summary>Receives a report after every optimizer step.</summary>
     public IProgress<ByolProgress>? Progress { get; set; }
 

@@ -4,8 +4,9 @@ namespace Microsoft.ML.Byol;
 public sealed class ByolProgress
 {
     internal ByolProgress(int epoch, long step, long totalSteps, double loss, double tau, double learningRate,
-        double imagesPerSecond, TimeSpan elapsed, double projectionStd, bool collapseSuspected)
+        double imagesPerSecond, TimeSpan elapsed, double projectionStd, bool collapseSuspected, double? monitorAccuracy = null)
     {
+        MonitorAccuracy = monitorAccuracy;
         Epoch = epoch;
         Step = step;
         TotalSteps = totalSteps;
@@ -51,8 +52,14 @@ public sealed class ByolProgress
     /// <summary>True when <see cref="ProjectionStd"/> has stayed far below 1/sqrt(ProjectionSize) for many steps.</summary>
     public bool CollapseSuspected { get; }
 
+    /// <summary>
+    /// kNN accuracy (0 to 1) of the online encoder on the monitor's held-out slice, on the steps where the monitor
+    /// ran (<see cref="ByolOptions.MonitorLabelColumnName"/>); null on the other steps.
+    /// </summary>
+    public double? MonitorAccuracy { get; }
+
     /// <inheritdoc />
     public override string ToString()
         => $"epoch {Epoch} step {Step}/{TotalSteps} loss {Loss:F4} tau {Tau:F5} lr {LearningRate:G4} " +
-           $"{ImagesPerSecond:F1} img/s proj-std {ProjectionStd:F4}{(CollapseSuspected ? " (collapse suspected)" : "")} elapsed {Elapsed:hh\\:mm\\:ss}";
+           $"{ImagesPerSecond:F1} img/s proj-std {ProjectionStd:F4}{(CollapseSuspected ? " (collapse suspected)" : "")}{(MonitorAccuracy is { } knn ? $" kNN {knn:P1}" : "")} elapsed {Elapsed:hh\\:mm\\:ss}";
 }
