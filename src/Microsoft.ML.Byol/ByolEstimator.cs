@@ -1,5 +1,5 @@
-using System.Globalization;
 using Microsoft.ML.Byol.Data;
+using Microsoft.ML.Byol.Import;
 using Microsoft.ML.Byol.Export;
 using Microsoft.ML.Byol.Training;
 using Microsoft.ML.Data;
@@ -48,6 +48,7 @@ public sealed class ByolEstimator : IEstimator<ByolTransformer>
 
     /// <summary>Trains the encoder on <paramref name="input"/> and returns the scoring transformer.</summary>
     /// <exception cref="ArgumentException">An option, the input column or the data is invalid (checked before training).</exception>
+    /// <exception cref="InvalidDataException"><see cref="ByolOptions.InitialEncoderPath"/> is not a ResNet this library can read.</exception>
     /// <exception cref="OperationCanceledException"><see cref="ByolOptions.CancellationToken"/> was cancelled.</exception>
     public ByolTransformer Fit(IDataView input)
     {
@@ -59,13 +60,20 @@ public sealed class ByolEstimator : IEstimator<ByolTransformer>
         using var channel = _host.Start("BYOL pretraining");
         void Log(string message) => channel.Info(MessageSensitivity.None, message);
 
-        using var store = ImageCacheBuilder.Build(new MLContext(seed), input, _options.InputColumnName, _options.ImageSize,
+        var initial = InitialEncoder(Log);
+        var mlContext = new MLContext(seed);
+        using var store = ImageCacheBuilder.Build(mlContext, input, _options.InputColumnName, _options.ImageSize,
             _options.MaxCacheMemoryBytes ?? DefaultCacheBudget(), Log, _options.CancellationToken);
+        var monitor = _options.MonitorLabelColumnName is { } label
+            ? KnnMonitor.Create(store, MonitorLabels.Read(mlContext, input, label, store.Count), seed)
+            : null;
+        var run = RunPlanner.Plan(_options, store, initial, seed, monitor, Log);
 
-        using var result = new ByolTrainer(_options, seed, Log).Train(store);
-        var summary = Summary(result, store.Count, seed);
-        byte[] onnx = EncoderExporter.Export(result.Encoder, _options.ImageSize, foldBatchNorm: true, summary);
-        Log($"BYOL: exported the online encoder to ONNX ({onnx.Length / 1024.0 / 1024.0:F1} MB, embedding size {_options.Layout.EmbeddingSize}).");
+        using var result = new ByolTrainer(run, _options, Log).Train(store, initial, monitor);
+        string? note = result.Kept is { } kept ? $"kept the encoder of step {kept.Step} (kNN monitor {kept.Accuracy:F4})" : null;
+        var summary = run.Summary(result.StepsDone, result.Device, result.Elapsed, result.FinalLoss, note);
+        byte[] onnx = EncoderExporter.Export(result.Encoder, run.Encoder.ImageSize, foldBatchNorm: true, summary);
+        Log($"BYOL: exported the online encoder to ONNX ({onnx.Length / 1024.0 / 1024.0:F1} MB, embedding size {run.Encoder.Layout().EmbeddingSize}).");
         return ByolTransformer.Create(_host, onnx, _options.OutputColumnName, _options.InputColumnName, gpuDeviceId: null, fallbackToCpu: true);
     }
 
@@ -104,41 +112,26 @@ public sealed class ByolEstimator : IEstimator<ByolTransformer>
             foreach (var line in Torch.TorchRuntime.EnsureInitialized())
                 channel.Info(MessageSensitivity.None, line);
         }
-        var metadata = CheckpointFile.ReadMetadata(checkpointPath);
-        using var encoder = CheckpointEncoder.Load(checkpointPath, _options);
-        var summary = new Dictionary<string, string>
+        var (encoder, run, step) = CheckpointEncoder.Load(checkpointPath, _options);
+        using (encoder)
         {
-            ["method"] = "BYOL",
-            ["steps"] = metadata.Step.ToString(CultureInfo.InvariantCulture),
-            ["checkpoint"] = Path.GetFileName(checkpointPath),
-            ["library"] = "Microsoft.ML.Byol " + typeof(ByolEstimator).Assembly.GetName().Version,
-        };
-        File.WriteAllBytes(onnxPath, EncoderExporter.Export(encoder, _options.ImageSize, foldBatchNorm: true, summary));
+            var summary = run.Summary(step, "checkpoint", TimeSpan.Zero, finalLoss: null, note: "checkpoint " + Path.GetFileName(checkpointPath));
+            File.WriteAllBytes(onnxPath, EncoderExporter.Export(encoder, run.Encoder.ImageSize, foldBatchNorm: true, summary));
+        }
     }
 
-    private Dictionary<string, string> Summary(ByolTrainingResult result, int images, int seed)
+    /// <summary>Reads <see cref="ByolOptions.InitialEncoderPath"/> (null when unset) and says what it found.</summary>
+    private ImportedEncoder? InitialEncoder(Action<string> log)
     {
-        string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
-        var summary = new Dictionary<string, string>
-        {
-            ["method"] = "BYOL",
-            ["images"] = images.ToString(CultureInfo.InvariantCulture),
-            ["epochs"] = _options.Epochs.ToString(CultureInfo.InvariantCulture),
-            ["steps"] = result.StepsDone.ToString(CultureInfo.InvariantCulture),
-            ["batch_size"] = _options.BatchSize.ToString(CultureInfo.InvariantCulture),
-            ["base_learning_rate"] = F(_options.BaseLearningRate),
-            ["weight_decay"] = F(_options.WeightDecay),
-            ["tau_base"] = F(_options.TauBase),
-            ["projection"] = $"{_options.ProjectorHiddenSize}/{_options.ProjectionSize}/{_options.PredictorHiddenSize}",
-            ["seed"] = seed.ToString(CultureInfo.InvariantCulture),
-            ["device"] = result.Device,
-            ["train_seconds"] = F(Math.Round(result.Elapsed.TotalSeconds, 1)),
-            ["date_utc"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
-            ["library"] = "Microsoft.ML.Byol " + typeof(ByolEstimator).Assembly.GetName().Version,
-        };
-        if (result.FinalLoss is { } loss)
-            summary["final_loss"] = F(Math.Round(loss, 5));
-        return summary;
+        if (_options.InitialEncoderPath is not { } path)
+            return null;
+        foreach (var line in Torch.TorchRuntime.EnsureInitialized())
+            log(line);
+        var initial = EncoderImport.Read(path);
+        var layout = initial.Layout;
+        log($"BYOL: initial encoder '{path}': {initial.Format}, {layout.Architecture} ×{layout.WidthMultiplier} " +
+            $"(blocks {string.Join(",", layout.BlocksPerStage)}, {(layout.SmallImageStem ? "small-image" : "standard")} stem); {initial.Description}.");
+        return initial;
     }
 
     /// <summary>Half of the memory this process may use.</summary>

@@ -2,28 +2,44 @@ namespace Microsoft.ML.Byol;
 
 /// <summary>
 /// Options of <see cref="ByolEstimator"/>: what to read, which encoder to train, for how long, and how.
-/// Defaults follow the BYOL paper's ImageNet recipe (ResNet-50, 224 px, LARS with base learning rate 0.2,
-/// weight decay 1.5e-6, τ base 0.996, 10 warm-up epochs); for CPU training pick a small encoder
-/// (for example ResNet-18 at width 0.25 and 32 px).
 /// </summary>
+/// <remarks>
+/// Optimisation settings left null (learning rate, weight decay, LARS trust coefficient, warm-up, τ, the two views and
+/// the fine-tuning settings) are chosen by the recipe from the image size, the data size, the run length and whether
+/// <see cref="InitialEncoderPath"/> is set; every chosen value is logged, and setting the option overrides it
+/// (<c>docs/recipes.md</c> lists the recipes and the measurements that chose them). Long runs (300 epochs and more)
+/// get DeepMind's published presets; shorter runs the settings measured on short CPU runs.
+/// </remarks>
 public sealed class ByolOptions
 {
+    private ByolArchitecture? _architecture;
+    private float? _widthMultiplier;
+
     /// <summary>Input column: an <c>MLImage</c> column, or a known-size float vector of C×H×W pixels (C = 1 or 3) in [0, 1] or [0, 255].</summary>
     public string InputColumnName { get; set; } = "Image";
 
     /// <summary>Output column: a known-size float vector, the representation y of the online encoder.</summary>
     public string OutputColumnName { get; set; } = "Embedding";
 
-    /// <summary>ResNet depth of the encoder.</summary>
-    public ByolArchitecture Architecture { get; set; } = ByolArchitecture.ResNet50;
+    /// <summary>
+    /// ResNet depth of the encoder (default ResNet-50). With <see cref="InitialEncoderPath"/> the file decides it;
+    /// setting another value then is an error.
+    /// </summary>
+    public ByolArchitecture Architecture { get => _architecture ?? ByolArchitecture.ResNet50; set => _architecture = value; }
 
-    /// <summary>Width multiplier of every convolution (1 = torchvision's widths; 0.125 to 0.25 are useful on a CPU).</summary>
-    public float WidthMultiplier { get; set; } = 1f;
+    /// <summary>
+    /// Width multiplier of every convolution (default 1 = torchvision's widths; 0.125 to 0.25 are useful on a CPU).
+    /// With <see cref="InitialEncoderPath"/> the file decides it; setting another value then is an error.
+    /// </summary>
+    public float WidthMultiplier { get => _widthMultiplier ?? 1f; set => _widthMultiplier = value; }
 
     /// <summary>Side in pixels of the training crops, which is also the size images are resized to for scoring.</summary>
     public int ImageSize { get; set; } = 224;
 
-    /// <summary>Use the small-image stem (3×3 stride-1 convolution, no max-pool). Null: automatic, on when <see cref="ImageSize"/> ≤ 64.</summary>
+    /// <summary>
+    /// Use the small-image stem (3×3 stride-1 convolution, no max-pool). Null: automatic, on when <see cref="ImageSize"/>
+    /// ≤ 64, or as in the file of <see cref="InitialEncoderPath"/>.
+    /// </summary>
     public bool? SmallImageStem { get; set; }
 
     /// <summary>Hidden width of the projector g.</summary>
@@ -48,29 +64,67 @@ public sealed class ByolOptions
     /// <summary>Images per optimizer step. The last incomplete batch of each epoch is dropped.</summary>
     public int BatchSize { get; set; } = 256;
 
-    /// <summary>Base learning rate; the peak learning rate is BaseLearningRate × BatchSize / 256.</summary>
-    public double BaseLearningRate { get; set; } = 0.2;
-
-    /// <summary>LARS weight decay (not applied to biases and normalisation parameters).</summary>
-    public double WeightDecay { get; set; } = 1.5e-6;
+    /// <summary>
+    /// Base learning rate; the peak learning rate is BaseLearningRate × BatchSize / 256. Null: the recipe's (the paper's
+    /// 0.2 for runs of 1000 epochs and more, 0.3 for 300 epochs and more, 1.0 for shorter runs).
+    /// </summary>
+    public double? BaseLearningRate { get; set; }
 
     /// <summary>
-    /// LARS trust coefficient η: adapted parameters move by about lr·η of their norm per step. The paper's 1e-3 suits
-    /// its ImageNet batches of 4096; small-batch runs often need a larger value (for example 0.02).
+    /// LARS weight decay (not applied to biases and normalisation parameters). Null: the recipe's (1.5e-6, or 1e-6
+    /// for the 300-epoch preset).
     /// </summary>
-    public double TrustCoefficient { get; set; } = 1e-3;
+    public double? WeightDecay { get; set; }
 
-    /// <summary>Epochs of linear learning-rate warm-up from 0, before the cosine decay.</summary>
-    public double WarmupEpochs { get; set; } = 10;
+    /// <summary>
+    /// LARS trust coefficient η: adapted parameters move by about lr·η of their norm per step. Null: the recipe's
+    /// (the paper's 1e-3 for long runs, which suits its batches of 4096; 0.01 for shorter runs).
+    /// </summary>
+    public double? TrustCoefficient { get; set; }
 
-    /// <summary>Base EMA rate τ of the target network; τ rises to 1 along a cosine over the whole run.</summary>
-    public double TauBase { get; set; } = 0.996;
+    /// <summary>
+    /// Epochs of linear learning-rate warm-up from 0, before the cosine decay (the same fraction of a run shortened by
+    /// MaxSteps or TimeBudget). Null: the recipe's: 10 epochs, but at most a tenth of the run.
+    /// </summary>
+    public double? WarmupEpochs { get; set; }
 
-    /// <summary>Augmentation of the first view (t).</summary>
-    public ByolViewOptions View1 { get; set; } = ByolViewOptions.PaperView1();
+    /// <summary>
+    /// Base EMA rate τ of the target network; τ rises to 1 along a cosine over the whole run. Null: the recipe's
+    /// (0.996 for runs of 1000 epochs and more, else 0.99).
+    /// </summary>
+    public double? TauBase { get; set; }
 
-    /// <summary>Augmentation of the second view (t′).</summary>
-    public ByolViewOptions View2 { get; set; } = ByolViewOptions.PaperView2();
+    /// <summary>
+    /// Augmentation of the first view (t). Null: the recipe's (<see cref="ByolViewOptions.PaperView1"/>, or
+    /// <see cref="ByolViewOptions.SmallImageView1"/> at 64 px and below).
+    /// </summary>
+    public ByolViewOptions? View1 { get; set; }
+
+    /// <summary>
+    /// Augmentation of the second view (t′). Null: the recipe's (<see cref="ByolViewOptions.PaperView2"/>, or
+    /// <see cref="ByolViewOptions.SmallImageView2"/> at 64 px and below).
+    /// </summary>
+    public ByolViewOptions? View2 { get; set; }
+
+    /// <summary>
+    /// Learning rate of the encoder relative to the projector and predictor. Null: the recipe's (1 from random
+    /// initialisation; smaller when fine-tuning from <see cref="InitialEncoderPath"/>, so the pretrained features
+    /// move slowly while the fresh heads learn).
+    /// </summary>
+    public double? EncoderLearningRateScale { get; set; }
+
+    /// <summary>
+    /// Fraction of the run (0 to 1) at its start during which the encoder is frozen and only the projector and
+    /// predictor train, so that random heads do not send noise into pretrained features (linear-probing-then-fine-tuning,
+    /// Kumar et al. 2022). Null: the recipe's (0 from random initialisation).
+    /// </summary>
+    public double? FrozenEncoderFraction { get; set; }
+
+    /// <summary>
+    /// Keep the encoder's BatchNorm running statistics fixed and use them in training (the layers stay in eval mode;
+    /// their affine parameters still train). Null: the recipe's (off from random initialisation).
+    /// </summary>
+    public bool? FreezeEncoderBatchNorm { get; set; }
 
     /// <summary>Training device: "auto" (CUDA when TorchSharp has it, else CPU), "cpu", "cuda" or "cuda:N".</summary>
     public string Device { get; set; } = "auto";
@@ -139,9 +193,15 @@ public sealed class ByolOptions
     /// <summary>Stops training (with <see cref="OperationCanceledException"/>) when cancelled; checked every step.</summary>
     public CancellationToken CancellationToken { get; set; }
 
-    /// <summary>Whether the small-image stem is used with these options.</summary>
+    /// <summary>True when <see cref="Architecture"/> was set (it must then agree with an initial encoder).</summary>
+    internal bool ArchitectureIsSet => _architecture is not null;
+
+    /// <summary>True when <see cref="WidthMultiplier"/> was set (it must then agree with an initial encoder).</summary>
+    internal bool WidthMultiplierIsSet => _widthMultiplier is not null;
+
+    /// <summary>Whether the small-image stem is used with these options (with no initial encoder).</summary>
     internal bool UsesSmallImageStem => SmallImageStem ?? ImageSize <= 64;
 
-    /// <summary>The encoder's layout for these options.</summary>
+    /// <summary>The encoder's layout for these options, with no initial encoder.</summary>
     internal ResNetLayout Layout => new(Architecture, WidthMultiplier, UsesSmallImageStem);
 }

@@ -27,24 +27,33 @@ internal static class ByolOptionsValidation
             throw Invalid(nameof(ByolOptions.MaxSteps), options.MaxSteps, "must be 0 or more (or null)");
         if (options.BatchSize < 2)
             throw Invalid(nameof(ByolOptions.BatchSize), options.BatchSize, "must be at least 2 (BatchNorm needs batch statistics)");
-        if (!(options.BaseLearningRate > 0 && double.IsFinite(options.BaseLearningRate)))
-            throw Invalid(nameof(ByolOptions.BaseLearningRate), options.BaseLearningRate, "must be a positive number");
-        if (!(options.WeightDecay >= 0 && double.IsFinite(options.WeightDecay)))
-            throw Invalid(nameof(ByolOptions.WeightDecay), options.WeightDecay, "must be 0 or more");
-        if (!(options.TrustCoefficient > 0 && double.IsFinite(options.TrustCoefficient)))
-            throw Invalid(nameof(ByolOptions.TrustCoefficient), options.TrustCoefficient, "must be a positive number");
+        if (options.BaseLearningRate is { } lr && !(lr > 0 && double.IsFinite(lr)))
+            throw Invalid(nameof(ByolOptions.BaseLearningRate), lr, "must be a positive number (or null: the recipe's)");
+        if (options.WeightDecay is { } wd && !(wd >= 0 && double.IsFinite(wd)))
+            throw Invalid(nameof(ByolOptions.WeightDecay), wd, "must be 0 or more (or null: the recipe's)");
+        if (options.TrustCoefficient is { } eta && !(eta > 0 && double.IsFinite(eta)))
+            throw Invalid(nameof(ByolOptions.TrustCoefficient), eta, "must be a positive number (or null: the recipe's)");
         if (options.MaxCacheMemoryBytes is < 0)
             throw Invalid(nameof(ByolOptions.MaxCacheMemoryBytes), options.MaxCacheMemoryBytes, "must be 0 or more (or null)");
-        if (!(options.WarmupEpochs >= 0 && double.IsFinite(options.WarmupEpochs)))
-            throw Invalid(nameof(ByolOptions.WarmupEpochs), options.WarmupEpochs, "must be 0 or more");
-        if (!(options.TauBase >= 0 && options.TauBase <= 1))
-            throw Invalid(nameof(ByolOptions.TauBase), options.TauBase, "must be in [0, 1]");
-        if (options.View1 is null)
-            throw new ArgumentNullException(nameof(ByolOptions.View1), "ByolOptions.View1 must be set.");
-        if (options.View2 is null)
-            throw new ArgumentNullException(nameof(ByolOptions.View2), "ByolOptions.View2 must be set.");
-        options.View1.Validate(nameof(ByolOptions.View1));
-        options.View2.Validate(nameof(ByolOptions.View2));
+        if (options.WarmupEpochs is { } warmup && !(warmup >= 0 && double.IsFinite(warmup)))
+            throw Invalid(nameof(ByolOptions.WarmupEpochs), warmup, "must be 0 or more (or null: the recipe's)");
+        if (options.TauBase is { } tau && !(tau >= 0 && tau <= 1))
+            throw Invalid(nameof(ByolOptions.TauBase), tau, "must be in [0, 1] (or null: the recipe's)");
+        options.View1?.Validate(nameof(ByolOptions.View1));
+        options.View2?.Validate(nameof(ByolOptions.View2));
+        if (options.EncoderLearningRateScale is { } scale && !(scale >= 0 && double.IsFinite(scale)))
+            throw Invalid(nameof(ByolOptions.EncoderLearningRateScale), scale, "must be 0 or more (or null: the recipe's)");
+        if (options.FrozenEncoderFraction is { } frozen && !(frozen >= 0 && frozen <= 1))
+            throw Invalid(nameof(ByolOptions.FrozenEncoderFraction), frozen, "must be in [0, 1] (or null: the recipe's)");
+        if (options.InitialEncoderPath is { } initial && (initial.Length == 0 || !File.Exists(initial)))
+            throw new ArgumentException($"ByolOptions.InitialEncoderPath: the file '{initial}' does not exist.", nameof(ByolOptions.InitialEncoderPath),
+                new FileNotFoundException($"The file '{initial}' does not exist.", initial));
+        if (options.TimeBudget is { } budget && budget <= TimeSpan.Zero)
+            throw Invalid(nameof(ByolOptions.TimeBudget), budget, "must be positive (or null)");
+        if (options.MonitorLabelColumnName is { } label)
+            RequireName(label, nameof(ByolOptions.MonitorLabelColumnName));
+        if (options.MonitorEverySteps is <= 0)
+            throw Invalid(nameof(ByolOptions.MonitorEverySteps), options.MonitorEverySteps, "must be positive (or null)");
         try
         {
             DeviceSpec.Parse(options.Device);

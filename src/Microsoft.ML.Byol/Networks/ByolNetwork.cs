@@ -44,6 +44,39 @@ internal sealed class ByolNetwork : nn.Module
         yield return ("predictor", predictor);
     }
 
+    /// <summary>Starts the online and the target encoder from <paramref name="initial"/>'s weights (the heads stay fresh).</summary>
+    public void LoadEncoder(Import.ImportedEncoder initial)
+    {
+        Import.EncoderImport.CopyInto(initial, online_encoder);
+        CopyInto(online_encoder, target_encoder);
+    }
+
+    /// <summary>
+    /// Freezes (or unfreezes) the online encoder: while frozen it gets no gradient, so only the projector and the
+    /// predictor train (and the optimiser skips the encoder's parameters).
+    /// </summary>
+    public void FreezeOnlineEncoder(bool frozen)
+    {
+        foreach (var p in online_encoder.parameters())
+            p.requires_grad = !frozen;
+    }
+
+    /// <summary>
+    /// Training mode for the BYOL step. With <paramref name="encoderNormFrozen"/>, the BatchNorm layers of both
+    /// encoders stay in eval mode: they normalise with (and keep) their running statistics; the heads' BatchNorm
+    /// always uses batch statistics.
+    /// </summary>
+    public void TrainMode(bool encoderNormFrozen)
+    {
+        train();
+        if (!encoderNormFrozen)
+            return;
+        foreach (var encoder in new[] { online_encoder, target_encoder })
+            foreach (var (_, module) in encoder.named_modules())
+                if (module is TorchSharp.Modules.BatchNorm2d norm)
+                    norm.eval();
+    }
+
     /// <summary>Result of one forward pass over two views.</summary>
     /// <param name="Loss">Symmetrised loss ℓ(p, z′_ξ) + ℓ(p′, z_ξ), averaged over the batch (scalar, with gradient).</param>
     /// <param name="OnlineProjection">Online projection z of view 1 (for the collapse monitor).</param>

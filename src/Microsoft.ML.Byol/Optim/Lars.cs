@@ -53,7 +53,10 @@ internal sealed class Lars : IDisposable
         }
     }
 
-    /// <summary>Applies one update with learning rate <paramref name="learningRate"/>; parameters without a gradient are skipped.</summary>
+    /// <summary>
+    /// Applies one update with learning rate <paramref name="learningRate"/> (times each parameter's
+    /// <see cref="LarsParameter.LearningRateScale"/>); parameters without a gradient (frozen ones) are skipped.
+    /// </summary>
     public void Step(double learningRate)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -84,7 +87,7 @@ internal sealed class Lars : IDisposable
                 m.addcmul_(u, trust, 1.0);
             }
 
-            p.add_(m, alpha: -learningRate);
+            p.add_(m, alpha: -learningRate * entry.LearningRateScale);
         }
     }
 

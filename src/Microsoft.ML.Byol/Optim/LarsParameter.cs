@@ -8,4 +8,5 @@ namespace Microsoft.ML.Byol.Optim;
 /// <param name="Excluded">
 /// True for biases and norm-layer parameters: no weight decay and no trust-ratio adaptation (u = g).
 /// </param>
-internal sealed record LarsParameter(string Name, Parameter Parameter, bool Excluded);
+/// <param name="LearningRateScale">Multiplies the learning rate of this parameter (a parameter group's rate; 1 by default).</param>
+internal sealed record LarsParameter(string Name, Parameter Parameter, bool Excluded, double LearningRateScale = 1.0);

@@ -41,6 +41,20 @@ internal static class TorchRuntime
         }
     }
 
+    /// <summary>
+    /// Makes TorchSharp ready for a run: native libraries (its log lines go to <paramref name="log"/>), device,
+    /// CPU threads and the global seed, in that order. Returns the device.
+    /// </summary>
+    public static torch.Device Prepare(ByolOptions options, int seed, Action<string> log)
+    {
+        foreach (var line in EnsureInitialized())
+            log(line);
+        var device = ResolveDevice(options.Device);
+        SetThreads(options.NumberOfThreads);
+        Seed(seed);
+        return device;
+    }
+
     /// <summary>Resolves a device string ("auto", "cpu", "cuda", "cuda:N") to a TorchSharp device.</summary>
     /// <exception cref="ArgumentException">The string is not a device name.</exception>
     /// <exception cref="InvalidOperationException">CUDA was asked for and is not available.</exception>

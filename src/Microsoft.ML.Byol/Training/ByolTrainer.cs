@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Microsoft.ML.Byol.Augment;
 using Microsoft.ML.Byol.Data;
+using Microsoft.ML.Byol.Import;
 using Microsoft.ML.Byol.Networks;
 using Microsoft.ML.Byol.Optim;
 using Microsoft.ML.Byol.Torch;
@@ -10,45 +10,58 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Byol.Training;
 
 /// <summary>
-/// The BYOL experiment: shuffled drop-last batches from an <see cref="ImageStore"/>, two augmented views per image,
-/// online/target forward and symmetric loss, backward, LARS step at the scheduled learning rate, EMA target update
-/// at the scheduled τ; progress, cancellation, collapse monitor and atomic checkpoints with resume.
+/// The BYOL experiment loop: shuffled drop-last batches from an <see cref="ImageStore"/>, one <see cref="ByolStep"/>
+/// per batch at the scheduled learning rate and τ, then the hooks of the step: the fine-tuning phase switch, the
+/// NaN guard, the collapse monitor, progress, the kNN monitor with keep-best, and checkpoints with resume.
 /// Independent of ML.NET: it works on tensors.
 /// </summary>
 internal sealed class ByolTrainer
 {
     private readonly ByolOptions _options;
-    private readonly int _seed;
     private readonly Action<string> _log;
+    private readonly int _seed;
+    private RunConfiguration? _plannedRun;
 
-    /// <param name="options">Validated options.</param>
-    /// <param name="seed">Seed of weights, shuffling and augmentation.</param>
-    /// <param name="log">Receives human-readable messages (device, resume, checkpoints, collapse warnings).</param>
-    public ByolTrainer(ByolOptions options, int seed, Action<string>? log = null)
+    /// <param name="run">The resolved configuration of the run.</param>
+    /// <param name="options">Validated options (device, threads, progress, cancellation, checkpoints, monitor period).</param>
+    /// <param name="log">Receives human-readable messages (device, resume, checkpoints, monitor, collapse warnings).</param>
+    public ByolTrainer(RunConfiguration run, ByolOptions options, Action<string>? log = null)
     {
+        _plannedRun = run;
+        _seed = run.Seed;
         _options = options;
-        _seed = seed;
         _log = log ?? (_ => { });
     }
 
-    /// <summary>Trains on <paramref name="store"/>; the caller owns the result.</summary>
-    public ByolTrainingResult Train(ImageStore store)
+    /// <summary>A trainer that plans its run (<see cref="RunPlanner"/>) from the options when it starts, with no initial encoder.</summary>
+    /// <param name="options">Validated options.</param>
+    /// <param name="seed">Seed of weights, shuffling and augmentation.</param>
+    /// <param name="log">Receives human-readable messages.</param>
+    public ByolTrainer(ByolOptions options, int seed, Action<string>? log = null)
     {
-        foreach (var line in TorchRuntime.EnsureInitialized())
-            _log(line);
-        var plan = TrainingPlan.For(_options, store.Count);
-        var device = TorchRuntime.ResolveDevice(_options.Device);
-        TorchRuntime.SetThreads(_options.NumberOfThreads);
-        TorchRuntime.Seed(_seed);
-        _log($"BYOL: {_options.Architecture} ×{_options.WidthMultiplier} ({(_options.UsesSmallImageStem ? "small-image" : "standard")} stem) at {_options.ImageSize} px on {device}; " +
-             $"{store.Count} images, batch {plan.BatchSize}, {plan.StepsPerEpoch} steps/epoch, {plan.TotalSteps} steps, " +
-             $"warm-up {plan.WarmupSteps} steps, peak lr {plan.PeakLearningRate:G4}, τ base {_options.TauBase}.");
+        _seed = seed;
+        _options = options;
+        _log = log ?? (_ => { });
+    }
 
-        var network = new ByolNetwork(_options.Layout, _options.ProjectorHiddenSize, _options.ProjectionSize, _options.PredictorHiddenSize);
+    /// <summary>The run's configuration (planned at the start of <see cref="Train"/> when it was not given).</summary>
+    private RunConfiguration Run => _plannedRun ?? throw new InvalidOperationException("The run is planned when training starts.");
+
+    /// <summary>Trains on <paramref name="store"/>; the caller owns the result.</summary>
+    public ByolTrainingResult Train(ImageStore store, ImportedEncoder? initial = null, KnnMonitor? monitor = null)
+    {
+        _plannedRun ??= RunPlanner.Plan(_options, store, initial, _seed, monitor, _log);
+        var device = TorchRuntime.Prepare(_options, _seed, _log);
+        var plan = Run.Plan;
+        var encoder = Run.Encoder;
+        _log($"BYOL: {encoder.Architecture} ×{encoder.WidthMultiplier} ({(encoder.SmallImageStem ? "small-image" : "standard")} stem) at {encoder.ImageSize} px on {device}" +
+             $"{(encoder.InitialEncoder is { } from ? $", from {from}" : ", random init")}; {store.Count} images, batch {plan.BatchSize}, " +
+             $"{plan.StepsPerEpoch} steps/epoch, {plan.TotalSteps} steps, warm-up {plan.WarmupSteps} steps, peak lr {plan.PeakLearningRate:G4}, " +
+             $"τ base {Run.TauBase}, recipe '{Run.Recipe}'.");
+        var network = ByolStep.CreateNetwork(Run, initial, device);
         try
         {
-            network.to(device);
-            return Run(network, store, plan, device);
+            return new Loop(this, network, store, device, monitor).Run();
         }
         catch
         {
@@ -57,118 +70,181 @@ internal sealed class ByolTrainer
         }
     }
 
-    private ByolTrainingResult Run(ByolNetwork network, ImageStore store, TrainingPlan plan, Device device)
+    /// <summary>The state of one run of the loop.</summary>
+    private sealed class Loop
     {
-        var parameters = network.OnlineModules().SelectMany(m => LarsParameters.From(m.Module, m.Prefix)).ToList();
-        using var optimizer = new Lars(parameters, weightDecay: _options.WeightDecay, trustCoefficient: _options.TrustCoefficient);
-        using var generator = new Generator((ulong)_seed);
-        var view1 = new ViewAugmenter(_options.View1, _options.ImageSize);
-        var view2 = new ViewAugmenter(_options.View2, _options.ImageSize);
-        var collapse = new CollapseMonitor(_options.ProjectionSize);
-        var checkpoints = _options.CheckpointDirectory is { } dir
-            ? new CheckpointStore(dir, _options.CheckpointsToKeep, RunFingerprint(plan, store))
-            : null;
+        private readonly ByolTrainer _trainer;
+        private readonly RunConfiguration _run;
+        private readonly ByolOptions _options;
+        private readonly ByolNetwork _network;
+        private readonly ImageStore _store;
+        private readonly Device _device;
+        private readonly KnnMonitor? _monitor;
+        private readonly long _monitorEvery;
+        private readonly List<(long, double)> _history = new();
+        private readonly Stopwatch _clock = new();
+        private readonly ThroughputWindow _window = new(20);
+        private CollapseMonitor _collapse;
+        private bool _collapseReported;
+        private long[] _permutation = Array.Empty<long>();
+        private double? _lastLoss;
 
-        long step = 0;
-        long[] permutation = Array.Empty<long>();
-        double? lastLoss = null;
-        if (checkpoints?.TryResume(network, optimizer, generator, out var resumed) == true)
+        public Loop(ByolTrainer trainer, ByolNetwork network, ImageStore store, Device device, KnnMonitor? monitor)
         {
-            step = resumed.Step;
-            permutation = resumed.Permutation;
-            lastLoss = resumed.Metadata.LastLoss;
-            collapse = new CollapseMonitor(_options.ProjectionSize, streak: resumed.Metadata.CollapseStreak);
-            _log($"BYOL: resumed from {resumed.Path} at step {step} of {plan.TotalSteps}.");
+            (_trainer, _run, _options, _network, _store, _device, _monitor) = (trainer, trainer.Run, trainer._options, network, store, device, monitor);
+            _collapse = new CollapseMonitor(_run.ProjectionSize);
+            _monitorEvery = MonitorPeriod(_options, _run.Plan.TotalSteps);
         }
-        long resumedFrom = step;
 
-        network.train();
-        var phases = PhaseTimer.FromEnvironment();
-        var history = new List<(long, double)>();
-        var clock = Stopwatch.StartNew();
-        var window = new ThroughputWindow(20);
-        bool collapseReported = false;
-        try
+        private void Log(string message) => _trainer._log(message);
+
+        public ByolTrainingResult Run()
         {
-            for (; step < plan.TotalSteps; step++)
+            var plan = _run.Plan;
+            using var optimizer = new Lars(ByolStep.Parameters(_network, _run), weightDecay: _run.WeightDecay, trustCoefficient: _run.TrustCoefficient);
+            using var generator = new Generator((ulong)_run.Seed);
+            using var best = new BestEncoder();
+            var phases = PhaseTimer.FromEnvironment();
+            var update = new ByolStep(_network, optimizer, _run, _device, phases);
+            var checkpoints = _options.CheckpointDirectory is { } dir ? new CheckpointStore(dir, _options.CheckpointsToKeep, _run.ToJson()) : null;
+
+            long step = 0;
+            if (checkpoints?.TryResume(_network, optimizer, generator, out var resumed) == true)
             {
-                _options.CancellationToken.ThrowIfCancellationRequested();
-                long inEpoch = step % plan.StepsPerEpoch;
-                if (inEpoch == 0 || permutation.Length != store.Count)
-                    permutation = Shuffle(store.Count, generator);
-
-                double lr = plan.LearningRateAt(step);
-                double tau = TauSchedule.At(step, plan.TotalSteps, _options.TauBase);
-                double loss, projectionStd;
-                phases?.StartStep();
-                using (var scope = NewDisposeScope())
-                {
-                    using var pixels = store.Gather(permutation.AsSpan(checked((int)(inEpoch * plan.BatchSize)), plan.BatchSize));
-                    var images = ByteImages.ToFloatRgb(pixels, device);
-                    var v1 = view1.Apply(images, generator);
-                    var v2 = view2.Apply(images, generator);
-                    phases?.End(PhaseTimer.Phase.Augment);
-                    var output = network.Forward(v1, v2);
-                    phases?.End(PhaseTimer.Phase.Forward);
-                    optimizer.ZeroGrad();
-                    output.Loss.backward();
-                    phases?.End(PhaseTimer.Phase.Backward);
-                    optimizer.Step(lr);
-                    phases?.End(PhaseTimer.Phase.Optimizer);
-                    network.UpdateTarget(tau);
-                    phases?.End(PhaseTimer.Phase.Ema);
-                    loss = output.Loss.item<float>();
-                    projectionStd = ByolLoss.ProjectionStd(output.OnlineProjection);
-                }
-                if (!double.IsFinite(loss))
-                    throw new InvalidOperationException(
-                        $"BYOL loss became {loss} at step {step + 1}; lower ByolOptions.BaseLearningRate (now {_options.BaseLearningRate}) or check the input images.");
-                lastLoss = loss;
-                history.Add((step + 1, loss));
-                bool suspected = collapse.Observe(projectionStd);
-                if (suspected && !collapseReported)
-                {
-                    collapseReported = true;
-                    _log($"BYOL WARNING: the representation looks collapsed: projection std {projectionStd:G3} has stayed below " +
-                         $"{collapse.Threshold:G3} (a quarter of 1/sqrt({_options.ProjectionSize})) for {collapse.Patience} steps. " +
-                         "Check that both views are augmented, the learning rate is not too high and the batch is not tiny.");
-                }
-                window.Add(clock.Elapsed, plan.BatchSize);
-                _options.Progress?.Report(new ByolProgress((int)(step / plan.StepsPerEpoch), step + 1, plan.TotalSteps, loss, tau, lr,
-                    window.ItemsPerSecond, clock.Elapsed, projectionStd, suspected));
-
-                if (checkpoints is not null && (step + 1) % _options.CheckpointEverySteps == 0 && step + 1 < plan.TotalSteps)
-                    _log($"BYOL: checkpoint {checkpoints.Save(step + 1, network, optimizer, generator, permutation, lastLoss, collapse.Streak)}");
-                phases?.EndStep();
+                (step, _permutation, _lastLoss) = (resumed.Step, resumed.Permutation, resumed.Metadata.LastLoss);
+                _collapse = new CollapseMonitor(_run.ProjectionSize, streak: resumed.Metadata.CollapseStreak);
+                Log($"BYOL: resumed from {resumed.Path} at step {step} of {plan.TotalSteps}.");
             }
-        }
-        catch (OperationCanceledException) when (checkpoints is not null && step > resumedFrom)
-        {
-            _log($"BYOL: cancelled at step {step}; checkpoint {checkpoints.Save(step, network, optimizer, generator, permutation, lastLoss, collapse.Streak)}");
-            throw;
-        }
-        if (checkpoints is not null && step > resumedFrom)
-            _log($"BYOL: final checkpoint {checkpoints.Save(step, network, optimizer, generator, permutation, lastLoss, collapse.Streak)}");
+            long resumedFrom = step;
+            double? accuracy = MonitorHook(step, best);
+            SetPhase(step);
+            _clock.Start();
+            try
+            {
+                for (; step < plan.TotalSteps; step++)
+                {
+                    _options.CancellationToken.ThrowIfCancellationRequested();
+                    if (step == _run.FrozenEncoderSteps && step > 0)
+                        SetPhase(step);
+                    long inEpoch = step % plan.StepsPerEpoch;
+                    if (inEpoch == 0 || _permutation.Length != _store.Count)
+                        _permutation = Shuffle(_store.Count, generator);
 
-        if (phases is not null)
-            _log(phases.Summary());
-        network.eval();
-        network.to(CPU);
-        _log($"BYOL: {step - resumedFrom} steps in {clock.Elapsed:hh\\:mm\\:ss}; final loss {lastLoss?.ToString("F4") ?? "n/a"}.");
-        return new ByolTrainingResult(network, plan, step, resumedFrom, history, clock.Elapsed, device.ToString(), collapse.Suspected);
+                    double lr = _run.LearningRateAt(step), tau = _run.TauAt(step);
+                    phases?.StartStep();
+                    ByolStep.Result result;
+                    using (var pixels = _store.Gather(_permutation.AsSpan(checked((int)(inEpoch * plan.BatchSize)), plan.BatchSize)))
+                        result = update.Run(pixels, lr, tau, generator);
+                    long done = step + 1;
+                    GuardFinite(result.Loss, done);
+                    bool suspected = CollapseHook(result.ProjectionStd);
+                    accuracy = done % _monitorEvery == 0 || done == plan.TotalSteps ? MonitorHook(done, best) : null;
+                    ProgressHook(step, done, result, lr, tau, suspected, accuracy);
+                    if (checkpoints is not null && done % _options.CheckpointEverySteps == 0 && done < plan.TotalSteps)
+                        Log($"BYOL: checkpoint {Save(checkpoints, done, optimizer, generator)}");
+                    phases?.EndStep();
+                }
+            }
+            catch (OperationCanceledException) when (checkpoints is not null && step > resumedFrom)
+            {
+                Log($"BYOL: cancelled at step {step}; checkpoint {Save(checkpoints, step, optimizer, generator)}");
+                throw;
+            }
+            if (checkpoints is not null && step > resumedFrom)
+                Log($"BYOL: final checkpoint {Save(checkpoints, step, optimizer, generator)}");
+            if (phases is not null)
+                Log(phases.Summary());
+
+            _network.eval();
+            var kept = KeepBest(best, step);
+            _network.to(CPU);
+            Log($"BYOL: {step - resumedFrom} steps in {_clock.Elapsed:hh\\:mm\\:ss}; final loss {_lastLoss?.ToString("F4") ?? "n/a"}.");
+            return new ByolTrainingResult(_network, plan, step, resumedFrom, _history, _clock.Elapsed, _device.ToString(), _collapse.Suspected, kept);
+        }
+
+        /// <summary>Frozen-encoder phase (heads only) before <see cref="RunConfiguration.FrozenEncoderSteps"/>, then all of θ.</summary>
+        private void SetPhase(long step)
+        {
+            bool frozen = step < _run.FrozenEncoderSteps;
+            _network.FreezeOnlineEncoder(frozen);
+            _network.TrainMode(_run.FreezeEncoderBatchNorm);
+            if (_run.FrozenEncoderSteps > 0)
+                Log(frozen
+                    ? $"BYOL: encoder frozen for the first {_run.FrozenEncoderSteps} steps (projector and predictor train alone)."
+                    : $"BYOL: step {step}: the encoder trains from now on, at {_run.EncoderLearningRateScale:G3}× the heads' learning rate.");
+        }
+
+        private void GuardFinite(double loss, long done)
+        {
+            if (!double.IsFinite(loss))
+                throw new InvalidOperationException(
+                    $"BYOL loss became {loss} at step {done}; lower ByolOptions.BaseLearningRate (now {_run.BaseLearningRate}) or check the input images.");
+            _lastLoss = loss;
+            _history.Add((done, loss));
+        }
+
+        private bool CollapseHook(double projectionStd)
+        {
+            bool suspected = _collapse.Observe(projectionStd);
+            if (suspected && !_collapseReported)
+            {
+                _collapseReported = true;
+                Log($"BYOL WARNING: the representation looks collapsed: projection std {projectionStd:G3} has stayed below " +
+                    $"{_collapse.Threshold:G3} (a quarter of 1/sqrt({_run.ProjectionSize})) for {_collapse.Patience} steps. " +
+                    "Check that both views are augmented, the learning rate is not too high and the batch is not tiny.");
+            }
+            return suspected;
+        }
+
+        /// <summary>kNN accuracy of the online encoder now (null without a monitor); offers it to keep-best.</summary>
+        private double? MonitorHook(long done, BestEncoder best)
+        {
+            if (_monitor is null)
+                return null;
+            var watch = Stopwatch.StartNew();
+            double accuracy = _monitor.Evaluate(_network.OnlineEncoder, _device);
+            _network.TrainMode(_run.FreezeEncoderBatchNorm);
+            bool improved = _options.KeepBestMonitoredEncoder && best.Offer(_network.OnlineEncoder, done, accuracy);
+            Log($"BYOL monitor: step {done}: kNN accuracy {accuracy:P2} ({_monitor.QuerySize} held-out images, bank {_monitor.BankSize}, " +
+                $"{watch.Elapsed.TotalSeconds:F1} s){(improved ? ", best so far" : "")}.");
+            return accuracy;
+        }
+
+        private void ProgressHook(long step, long done, ByolStep.Result result, double lr, double tau, bool suspected, double? accuracy)
+        {
+            _window.Add(_clock.Elapsed, _run.Plan.BatchSize);
+            _options.Progress?.Report(new ByolProgress((int)(step / _run.Plan.StepsPerEpoch), done, _run.Plan.TotalSteps, result.Loss, tau, lr,
+                _window.ItemsPerSecond, _clock.Elapsed, result.ProjectionStd, suspected, accuracy));
+        }
+
+        /// <summary>Puts the best monitored encoder back when it is not the last one; returns what was kept.</summary>
+        private KeptEncoder? KeepBest(BestEncoder best, long lastStep)
+        {
+            if (_monitor is null || !_options.KeepBestMonitoredEncoder || best.Step < 0)
+                return null;
+            if (best.Step != lastStep)
+            {
+                best.RestoreInto(_network.OnlineEncoder);
+                Log($"BYOL monitor: returning the encoder of step {best.Step} (kNN {best.Accuracy:P2}), the best seen; " +
+                    $"{(best.Step == 0 ? "training did not improve on the starting encoder" : "later steps scored lower")}.");
+            }
+            return new KeptEncoder(best.Step, best.Accuracy);
+        }
+
+        private string Save(CheckpointStore checkpoints, long step, Lars optimizer, Generator generator)
+            => checkpoints.Save(step, _network, optimizer, generator, _permutation, _lastLoss, _collapse.Streak);
     }
+
+    /// <summary>Steps between two monitor evaluations: the option, or about ten over the run.</summary>
+    internal static long MonitorPeriod(ByolOptions options, long totalSteps)
+        => options.MonitorEverySteps ?? Math.Max(1, (totalSteps + 9) / 10);
 
     private static long[] Shuffle(int count, Generator generator)
     {
         using var permutation = randperm(count, generator: generator);
         return permutation.data<long>().ToArray();
     }
-
-    /// <summary>The run's configuration, culture-invariant (<see cref="CheckpointEncoder"/> reads its network part).</summary>
-    private string RunFingerprint(TrainingPlan plan, ImageStore store)
-        => string.Join(";", CheckpointEncoder.NetworkFingerprint(_options).Select(kv => $"{kv.Key}={kv.Value}")) + ";" +
-           string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"proj={_options.ProjectorHiddenSize}/{_options.ProjectionSize}/{_options.PredictorHiddenSize};batch={plan.BatchSize};" +
-            $"steps={plan.TotalSteps};warmup={plan.WarmupSteps};lr={_options.BaseLearningRate:R};eta={_options.TrustCoefficient:R};" +
-            $"wd={_options.WeightDecay:R};tau={_options.TauBase:R};seed={_seed};images={store.Count}x{store.Channels}x{store.Height}x{store.Width}");
 }
+
+/// <summary>The encoder the monitor chose to return: its step (0 = the starting encoder) and kNN accuracy.</summary>
+internal sealed record KeptEncoder(long Step, double Accuracy);

@@ -8,8 +8,9 @@ internal sealed class ByolTrainingResult : IDisposable
     private readonly ByolNetwork _network;
 
     internal ByolTrainingResult(ByolNetwork network, TrainingPlan plan, long stepsDone, long resumedFromStep,
-        IReadOnlyList<(long Step, double Loss)> lossHistory, TimeSpan elapsed, string device, bool collapseSuspected)
+        IReadOnlyList<(long Step, double Loss)> lossHistory, TimeSpan elapsed, string device, bool collapseSuspected, KeptEncoder? kept = null)
     {
+        Kept = kept;
         _network = network;
         Plan = plan;
         StepsDone = stepsDone;
@@ -49,6 +50,9 @@ internal sealed class ByolTrainingResult : IDisposable
 
     /// <summary>Whether the collapse monitor fired.</summary>
     public bool CollapseSuspected { get; }
+
+    /// <summary>The encoder the kNN monitor kept (null when no monitor ran or keep-best is off).</summary>
+    public KeptEncoder? Kept { get; }
 
     public void Dispose() => _network.Dispose();
 }

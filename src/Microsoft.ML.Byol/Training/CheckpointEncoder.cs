@@ -12,16 +12,20 @@ internal static class CheckpointEncoder
 {
     private const string OnlineEncoderPrefix = "network.online_encoder.";
 
-    /// <summary>Loads the online encoder of <paramref name="path"/>, which must come from a run with <paramref name="options"/>' network.</summary>
+    /// <summary>
+    /// Loads the online encoder of <paramref name="path"/>, built from the checkpoint's own run configuration, which
+    /// must agree with <paramref name="options"/>' network (with an initial encoder, only the options that were set).
+    /// </summary>
     /// <exception cref="InvalidOperationException">The checkpoint was written for another architecture, width, stem or image size.</exception>
     /// <exception cref="InvalidDataException">The file is not a checkpoint or lacks encoder tensors.</exception>
-    public static ResNet Load(string path, ByolOptions options)
+    public static (ResNet Encoder, RunConfiguration Run, long Step) Load(string path, ByolOptions options)
     {
         var (metadata, tensors) = CheckpointFile.Read(path);
         try
         {
-            CheckCompatible(path, metadata.RunFingerprint, options);
-            var encoder = new ResNet(options.Layout);
+            var run = RunConfiguration.FromJson(metadata.RunFingerprint, $"The checkpoint '{path}'");
+            CheckCompatible(path, run.Encoder, options);
+            var encoder = new ResNet(run.Encoder.Layout());
             try
             {
                 using (no_grad())
@@ -34,7 +38,7 @@ internal static class CheckpointEncoder
                     }
                 }
                 encoder.eval();
-                return encoder;
+                return (encoder, run, metadata.Step);
             }
             catch
             {
@@ -49,30 +53,26 @@ internal static class CheckpointEncoder
         }
     }
 
-    /// <summary>
-    /// The network part of a run fingerprint, in order: what decides the encoder's tensors (architecture, width, stem,
-    /// image size). <see cref="ByolTrainer"/> writes it first in every checkpoint's fingerprint.
-    /// </summary>
-    internal static IReadOnlyList<KeyValuePair<string, string>> NetworkFingerprint(ByolOptions options) => new[]
+    /// <summary>Compares the checkpoint's encoder with what the options say of it.</summary>
+    internal static void CheckCompatible(string path, EncoderConfiguration saved, ByolOptions options)
     {
-        KeyValuePair.Create("arch", options.Architecture.ToString()),
-        KeyValuePair.Create("width", options.WidthMultiplier.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
-        KeyValuePair.Create("stem", options.UsesSmallImageStem.ToString()),
-        KeyValuePair.Create("size", options.ImageSize.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-    };
-
-    /// <summary>Compares the network part of the run fingerprint (arch, width, stem, size) with the options.</summary>
-    internal static void CheckCompatible(string path, string fingerprint, ByolOptions options)
-    {
-        var saved = fingerprint.Split(';', StringSplitOptions.RemoveEmptyEntries)
-            .Select(part => part.Split('=', 2))
-            .Where(kv => kv.Length == 2)
-            .ToDictionary(kv => kv[0], kv => kv[1], StringComparer.Ordinal);
-        var expected = NetworkFingerprint(options);
-        var differences = expected
-            .Where(kv => !saved.TryGetValue(kv.Key, out var value) || value != kv.Value)
-            .Select(kv => $"{kv.Key}: checkpoint {(saved.TryGetValue(kv.Key, out var v) ? v : "(missing)")}, options {kv.Value}")
-            .ToList();
+        IReadOnlyList<string> differences;
+        if (options.InitialEncoderPath is null)
+        {
+            differences = EncoderConfiguration.For(options.Layout, options.ImageSize, null).ShapeDifferences(saved, "options", "checkpoint");
+        }
+        else
+        {
+            // The file decided the network: compare only what the options state themselves.
+            var list = new List<string>();
+            if (options.ImageSize != saved.ImageSize)
+                list.Add($"image size: checkpoint {saved.ImageSize}, options {options.ImageSize}");
+            if (options.ArchitectureIsSet && options.Architecture != saved.Architecture)
+                list.Add($"architecture: checkpoint {saved.Architecture}, options {options.Architecture}");
+            if (options.WidthMultiplierIsSet && options.WidthMultiplier != saved.WidthMultiplier)
+                list.Add($"width: checkpoint {saved.WidthMultiplier}, options {options.WidthMultiplier}");
+            differences = list;
+        }
         if (differences.Count > 0)
             throw new InvalidOperationException(
                 $"The checkpoint '{path}' holds another network than these options describe ({string.Join("; ", differences)}). " +

@@ -5,15 +5,18 @@ namespace Microsoft.ML.Byol.Training;
 /// <summary>The numbers of a run: steps per epoch, total steps, warm-up steps, peak learning rate.</summary>
 internal sealed record TrainingPlan(int ImageCount, int BatchSize, long StepsPerEpoch, long TotalSteps, long WarmupSteps, double PeakLearningRate)
 {
+    /// <summary>Warm-up epochs when none are set: the official code's 10, but at most this fraction of the run.</summary>
+    public const double MaxDefaultWarmupFraction = 0.1;
+
     /// <summary>
     /// Plans a run over <paramref name="imageCount"/> images: ⌊N / B⌋ steps an epoch (drop-last), Epochs × that in
-    /// all unless <see cref="ByolOptions.MaxSteps"/> is smaller; warm-up is the same fraction of the run as
-    /// WarmupEpochs is of Epochs.
+    /// all unless <see cref="ByolOptions.MaxSteps"/> or the time budget's step count is smaller. A warm-up set in
+    /// epochs is the same fraction of the run as it is of Epochs; with none set it is 10 epochs, at most a tenth of the run.
     /// </summary>
     /// <exception cref="ArgumentException">Fewer images than one batch (unless MaxSteps is 0).</exception>
-    public static TrainingPlan For(ByolOptions options, int imageCount)
+    public static TrainingPlan For(ByolOptions options, int imageCount, double baseLearningRate, long? budgetSteps = null)
     {
-        double peak = LearningRateSchedule.PeakLearningRate(options.BaseLearningRate, options.BatchSize);
+        double peak = LearningRateSchedule.PeakLearningRate(baseLearningRate, options.BatchSize);
         if (options.MaxSteps == 0)
             return new TrainingPlan(imageCount, options.BatchSize, Math.Max(1, imageCount / options.BatchSize), 0, 0, peak);
         if (imageCount < options.BatchSize)
@@ -21,12 +24,19 @@ internal sealed record TrainingPlan(int ImageCount, int BatchSize, long StepsPer
                 $"BYOL needs at least one full batch: the data has {imageCount} image(s) and ByolOptions.BatchSize is {options.BatchSize}.",
                 nameof(imageCount));
         long stepsPerEpoch = imageCount / options.BatchSize;
-        long scheduled = stepsPerEpoch * options.Epochs;
-        long total = options.MaxSteps is { } max ? Math.Min(max, scheduled) : scheduled;
-        double warmupFraction = Math.Min(1.0, options.WarmupEpochs / options.Epochs);
-        long warmup = (long)Math.Round(warmupFraction * total);
+        long total = stepsPerEpoch * options.Epochs;
+        if (options.MaxSteps is { } max)
+            total = Math.Min(total, max);
+        if (budgetSteps is { } budget)
+            total = Math.Min(total, Math.Max(1, budget));
+        long warmup = options.WarmupEpochs is { } epochs
+            ? (long)Math.Round(Math.Min(1.0, epochs / options.Epochs) * total)
+            : Math.Min(10 * stepsPerEpoch, (long)Math.Round(MaxDefaultWarmupFraction * total));
         return new TrainingPlan(imageCount, options.BatchSize, stepsPerEpoch, total, warmup, peak);
     }
+
+    /// <summary>Length of the run in epochs (fractional when shortened).</summary>
+    public double Epochs => StepsPerEpoch == 0 ? 0 : (double)TotalSteps / StepsPerEpoch;
 
     /// <summary>Learning rate of step <paramref name="step"/> (0-based).</summary>
     public double LearningRateAt(long step) => LearningRateSchedule.At(step, TotalSteps, WarmupSteps, PeakLearningRate);

@@ -24,8 +24,12 @@ public sealed class ByolOptionsValidationTests
         { nameof(ByolOptions.OutputColumnName), o => o.OutputColumnName = "" },
         { nameof(ByolOptions.CheckpointEverySteps), o => o.CheckpointEverySteps = 0 },
         { nameof(ByolOptions.NumberOfThreads), o => o.NumberOfThreads = 0 },
-        { "View1", o => o.View1.FlipProbability = 2 },
-        { "View2", o => o.View2.CropScaleMin = 0 },
+        { "View1", o => o.View1 = new ByolViewOptions { FlipProbability = 2 } },
+        { "View2", o => o.View2 = new ByolViewOptions { CropScaleMin = 0 } },
+        { nameof(ByolOptions.FrozenEncoderFraction), o => o.FrozenEncoderFraction = 1.5 },
+        { nameof(ByolOptions.TimeBudget), o => o.TimeBudget = TimeSpan.Zero },
+        { nameof(ByolOptions.MonitorEverySteps), o => o.MonitorEverySteps = 0 },
+        { nameof(ByolOptions.InitialEncoderPath), o => o.InitialEncoderPath = "/no/such/encoder.onnx" },
     };
 
     [Theory]
@@ -41,14 +45,13 @@ public sealed class ByolOptionsValidationTests
     }
 
     [Fact]
-    public void DefaultsAreThePapersAndValid()
+    public void UnsetOptimisationOptionsAreTheRecipesAndValid()
     {
         var options = new ByolOptions();
         options.Architecture.Should().Be(ByolArchitecture.ResNet50);
-        options.BaseLearningRate.Should().Be(0.2);
-        options.WeightDecay.Should().Be(1.5e-6);
-        options.TauBase.Should().Be(0.996);
-        options.WarmupEpochs.Should().Be(10);
+        options.BaseLearningRate.Should().BeNull();
+        options.TauBase.Should().BeNull();
+        options.View1.Should().BeNull();
         options.ProjectorHiddenSize.Should().Be(4096);
         options.ProjectionSize.Should().Be(256);
         var estimator = new MLContext().Transforms.ByolPretrain(options);

@@ -72,8 +72,8 @@ public sealed class LinearProbeTests
             options.WarmupEpochs = 2;
             options.BaseLearningRate = 4;
             options.TrustCoefficient = 0.01;
-            options.View1.CropScaleMin = 0.2;
-            options.View2.CropScaleMin = 0.2;
+            options.View1!.CropScaleMin = 0.2;
+            options.View2!.CropScaleMin = 0.2;
             options.MaxSteps = steps;
             options.Seed = 21;
             return options;

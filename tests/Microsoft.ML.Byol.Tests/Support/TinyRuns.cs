@@ -20,6 +20,8 @@ internal static class TinyRuns
         Epochs = epochs,
         WarmupEpochs = 0,
         BaseLearningRate = 1.0,
+        WeightDecay = 1.5e-6,
+        TrustCoefficient = 1e-3,
         TauBase = 0.99,
         View1 = ByolViewOptions.SmallImageView1(),
         View2 = ByolViewOptions.SmallImageView2(),

@@ -30,8 +30,8 @@ public sealed class ByolLearnsTests
         options.WarmupEpochs = 2;
         options.BaseLearningRate = 4;
         options.TrustCoefficient = 0.01;   // small batches, few steps: a larger LARS η than ImageNet's 1e-3
-        options.View1.CropScaleMin = 0.2;  // 24 px images: crops below 20 % of the area rarely show the shape
-        options.View2.CropScaleMin = 0.2;
+        options.View1!.CropScaleMin = 0.2;  // 24 px images: crops below 20 % of the area rarely show the shape
+        options.View2!.CropScaleMin = 0.2;
         using var store = Microsoft.ML.Byol.Data.InMemoryImageStore.FromBytes(trainPixels, trainCount, 3, size, size);
         using var trained = new ByolTrainer(options, seed: 21, log: _output.WriteLine).Train(store);
 

@@ -1,0 +1,118 @@
+using System.Globalization;
+using Microsoft.ML.Byol.Import;
+using Microsoft.ML.Byol.Training;
+
+namespace Microsoft.ML.Byol.Recipes;
+
+/// <summary>
+/// Chooses the settings a run leaves unset, from what is known before training: the image size, the data size, the
+/// run length in epochs and whether the encoder starts from pretrained weights. Options that are set always win.
+/// Every value is returned with where it came from, for the log.
+/// </summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item><b>long</b> (≥ 1000 epochs): the paper's ImageNet recipe (base lr 0.2, wd 1.5e-6, η 1e-3, τ 0.996).</item>
+/// <item><b>medium</b> (≥ 300 epochs): DeepMind's 300-epoch preset (base lr 0.3, wd 1e-6, η 1e-3, τ 0.99).</item>
+/// <item><b>short</b> (&lt; 300 epochs, what CPU runs are): base lr 1.0, η 0.01, τ 0.99, wd 1.5e-6, measured on short
+/// Fashion-MNIST runs (docs/recipes.md): at the paper's η the encoder barely moves in a few epochs.</item>
+/// <item><b>fine-tune</b> (<see cref="ByolOptions.InitialEncoderPath"/> set): the short recipe for the fresh heads,
+/// with the encoder frozen for the first 20 % of the steps, then trained at 0.1× the heads' learning rate, its
+/// BatchNorm running statistics kept (docs/recipes.md says why).</item>
+/// </list>
+/// At 64 px and below the views are the paper's without blur (small-image recipes); the warm-up is 10 epochs but at
+/// most a tenth of the run.
+/// </remarks>
+internal static class ByolRecipe
+{
+    /// <summary>Runs of at least this many epochs get the paper's recipe.</summary>
+    public const int LongRunEpochs = 1000;
+
+    /// <summary>Runs of at least this many epochs get DeepMind's 300-epoch preset.</summary>
+    public const int MediumRunEpochs = 300;
+
+    /// <summary>Images of at most this side get the small-image views (no blur).</summary>
+    public const int SmallImageSize = 64;
+
+    /// <summary>The values chosen for one run, and the log lines that say where each came from.</summary>
+    public sealed record Choice(
+        string Name, double BaseLearningRate, double WeightDecay, double TrustCoefficient, double TauBase, double? WarmupEpochs,
+        ByolViewOptions View1, ByolViewOptions View2, double EncoderLearningRateScale, double FrozenEncoderFraction,
+        bool FreezeEncoderBatchNorm, IReadOnlyList<string> Log);
+
+    /// <summary>Chooses the settings for a run of <paramref name="epochs"/> epochs (fractional when shortened).</summary>
+    public static Choice Choose(ByolOptions options, double epochs, bool pretrained)
+    {
+        string name = pretrained ? "fine-tune" : epochs >= LongRunEpochs ? "long" : epochs >= MediumRunEpochs ? "medium" : "short";
+        var (lr, wd, eta, tau) = name switch
+        {
+            "long" => (0.2, 1.5e-6, 1e-3, 0.996),
+            "medium" => (0.3, 1e-6, 1e-3, 0.99),
+            _ => (1.0, 1.5e-6, 1e-2, 0.99),
+        };
+        bool small = options.ImageSize <= SmallImageSize;
+        var log = new List<string>();
+        string why = $"recipe '{name}' ({epochs.ToString("0.#", CultureInfo.InvariantCulture)} epochs{(pretrained ? ", pretrained encoder" : "")})";
+
+        T Pick<T>(string option, T? set, T chosen, string? reason = null) where T : struct
+        {
+            log.Add(set is { } value ? $"{option} = {Show(value)} (set)" : $"{option} = {Show(chosen)} ({reason ?? why})");
+            return set ?? chosen;
+        }
+        ByolViewOptions PickView(string option, ByolViewOptions? set, Func<ByolViewOptions> chosen, string preset)
+        {
+            log.Add(set is not null ? $"{option} = (set)" : $"{option} = {preset} ({(small ? $"≤ {SmallImageSize} px: no blur" : "paper views")})");
+            return set ?? chosen();
+        }
+
+        var choice = new Choice(
+            name,
+            Pick(nameof(ByolOptions.BaseLearningRate), options.BaseLearningRate, lr),
+            Pick(nameof(ByolOptions.WeightDecay), options.WeightDecay, wd),
+            Pick(nameof(ByolOptions.TrustCoefficient), options.TrustCoefficient, eta),
+            Pick(nameof(ByolOptions.TauBase), options.TauBase, tau),
+            options.WarmupEpochs,
+            PickView(nameof(ByolOptions.View1), options.View1, small ? ByolViewOptions.SmallImageView1 : ByolViewOptions.PaperView1,
+                small ? nameof(ByolViewOptions.SmallImageView1) : nameof(ByolViewOptions.PaperView1)),
+            PickView(nameof(ByolOptions.View2), options.View2, small ? ByolViewOptions.SmallImageView2 : ByolViewOptions.PaperView2,
+                small ? nameof(ByolViewOptions.SmallImageView2) : nameof(ByolViewOptions.PaperView2)),
+            Pick(nameof(ByolOptions.EncoderLearningRateScale), options.EncoderLearningRateScale, pretrained ? 0.1 : 1.0),
+            Pick(nameof(ByolOptions.FrozenEncoderFraction), options.FrozenEncoderFraction, pretrained ? 0.2 : 0.0),
+            Pick(nameof(ByolOptions.FreezeEncoderBatchNorm), options.FreezeEncoderBatchNorm, pretrained),
+            log);
+        log.Add(options.WarmupEpochs is { } warmup
+            ? $"{nameof(ByolOptions.WarmupEpochs)} = {Show(warmup)} (set)"
+            : $"{nameof(ByolOptions.WarmupEpochs)} = 10 epochs, at most a tenth of the run ({why})");
+        return choice;
+    }
+
+    /// <summary>
+    /// The encoder of the run: the initial encoder's layout when there is one (options that contradict it are an
+    /// error), else the options' layout.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option set by the caller contradicts the initial encoder's file.</exception>
+    public static EncoderConfiguration Encoder(ByolOptions options, ImportedEncoder? initial)
+    {
+        if (initial is null)
+            return EncoderConfiguration.For(options.Layout, options.ImageSize, null);
+        var layout = initial.Layout;
+        var conflicts = new List<string>();
+        if (options.ArchitectureIsSet && options.Architecture != layout.Architecture)
+            conflicts.Add($"Architecture is {options.Architecture}, the file holds a {layout.Architecture}");
+        if (options.WidthMultiplierIsSet && Math.Abs(options.WidthMultiplier - layout.WidthMultiplier) > 1e-6)
+            conflicts.Add($"WidthMultiplier is {Show(options.WidthMultiplier)}, the file's width is {Show(layout.WidthMultiplier)}");
+        if (options.SmallImageStem is { } stem && stem != layout.SmallImageStem)
+            conflicts.Add($"SmallImageStem is {stem}, the file has the {(layout.SmallImageStem ? "small-image" : "standard")} stem");
+        if (conflicts.Count > 0)
+            throw new ArgumentException(
+                $"ByolOptions contradict the initial encoder '{options.InitialEncoderPath}': {string.Join("; ", conflicts)}. " +
+                "Leave these options unset (the file decides them) or pick another file.", nameof(options));
+        return EncoderConfiguration.For(layout, options.ImageSize, $"{Path.GetFileName(options.InitialEncoderPath)} ({initial.Description})");
+    }
+
+    private static string Show<T>(T value) => value switch
+    {
+        double d => d.ToString("G4", CultureInfo.InvariantCulture),
+        float f => f.ToString("G4", CultureInfo.InvariantCulture),
+        _ => value?.ToString() ?? "null",
+    };
+}

@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.ML.Byol.Optim;
+
+namespace Microsoft.ML.Byol.Training;
+
+/// <summary>
+/// Everything that decides what a run computes, resolved once from the options, the data and the recipe
+/// (<see cref="Recipes.ByolRecipe"/>): the encoder, the heads, the schedule, the optimiser, the views, the fine-tuning
+/// settings and the seed. It is serialised once, as JSON: checkpoints carry it (a checkpoint resumes only a run with
+/// the same configuration) and the exported ONNX carries it in its metadata.
+/// </summary>
+internal sealed record RunConfiguration
+{
+    /// <summary>The encoder f (architecture, width, stem, blocks, image size, starting weights).</summary>
+    public required EncoderConfiguration Encoder { get; init; }
+
+    /// <summary>Hidden width of the projector g.</summary>
+    public required int ProjectorHiddenSize { get; init; }
+
+    /// <summary>Output size of the projector and the predictor.</summary>
+    public required int ProjectionSize { get; init; }
+
+    /// <summary>Hidden width of the predictor q.</summary>
+    public required int PredictorHiddenSize { get; init; }
+
+    /// <summary>Images in the training cache.</summary>
+    public required int Images { get; init; }
+
+    /// <summary>Steps, warm-up and peak learning rate.</summary>
+    public required TrainingPlan Plan { get; init; }
+
+    /// <summary>Base learning rate (peak = base × batch / 256).</summary>
+    public required double BaseLearningRate { get; init; }
+
+    /// <summary>LARS weight decay.</summary>
+    public required double WeightDecay { get; init; }
+
+    /// <summary>LARS trust coefficient η.</summary>
+    public required double TrustCoefficient { get; init; }
+
+    /// <summary>Base EMA rate τ of the target.</summary>
+    public required double TauBase { get; init; }
+
+    /// <summary>Augmentation of view t.</summary>
+    public required ByolViewOptions View1 { get; init; }
+
+    /// <summary>Augmentation of view t′.</summary>
+    public required ByolViewOptions View2 { get; init; }
+
+    /// <summary>Encoder learning rate relative to the heads (1 from random initialisation).</summary>
+    public required double EncoderLearningRateScale { get; init; }
+
+    /// <summary>Steps at the start of the run during which only the heads train.</summary>
+    public required long FrozenEncoderSteps { get; init; }
+
+    /// <summary>The encoder's BatchNorm layers use (and keep) their running statistics in training.</summary>
+    public required bool FreezeEncoderBatchNorm { get; init; }
+
+    /// <summary>Seed of weights, shuffling and augmentation.</summary>
+    public required int Seed { get; init; }
+
+    /// <summary>Name of the recipe that chose the values not set by the options.</summary>
+    public required string Recipe { get; init; }
+
+    /// <summary>Learning rate of the heads at step <paramref name="step"/> (0-based).</summary>
+    public double LearningRateAt(long step) => Plan.LearningRateAt(step);
+
+    /// <summary>EMA rate τ at step <paramref name="step"/> (0-based), over the whole run.</summary>
+    public double TauAt(long step) => TauSchedule.At(step, Plan.TotalSteps, TauBase);
+
+    /// <summary>The one serialised form (culture-invariant JSON, stable property order).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <summary>Reads <see cref="ToJson"/>'s output back.</summary>
+    /// <exception cref="InvalidDataException">The text is not a run configuration.</exception>
+    public static RunConfiguration FromJson(string json, string source)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<RunConfiguration>(json, JsonOptions)
+                ?? throw new InvalidDataException($"{source} holds an empty run configuration.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{source} does not hold a run configuration this version can read: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// The run in a few flat entries for the ONNX metadata (<c>byol.training.*</c>), with the whole configuration as
+    /// JSON under <c>configuration</c>.
+    /// </summary>
+    public Dictionary<string, string> Summary(long stepsDone, string device, TimeSpan elapsed, double? finalLoss, string? note = null)
+    {
+        static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+        var summary = new Dictionary<string, string>
+        {
+            ["method"] = "BYOL",
+            ["recipe"] = Recipe,
+            ["images"] = Images.ToString(CultureInfo.InvariantCulture),
+            ["steps"] = stepsDone.ToString(CultureInfo.InvariantCulture),
+            ["batch_size"] = Plan.BatchSize.ToString(CultureInfo.InvariantCulture),
+            ["base_learning_rate"] = F(BaseLearningRate),
+            ["tau_base"] = F(TauBase),
+            ["seed"] = Seed.ToString(CultureInfo.InvariantCulture),
+            ["device"] = device,
+            ["train_seconds"] = F(Math.Round(elapsed.TotalSeconds, 1)),
+            ["date_utc"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+            ["library"] = "Microsoft.ML.Byol " + typeof(RunConfiguration).Assembly.GetName().Version,
+            ["configuration"] = ToJson(),
+        };
+        if (Encoder.InitialEncoder is { } initial)
+            summary["initial_encoder"] = initial;
+        if (finalLoss is { } loss)
+            summary["final_loss"] = F(Math.Round(loss, 5));
+        if (note is not null)
+            summary["note"] = note;
+        return summary;
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = false,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Converters = { new JsonStringEnumConverter() },
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+}
