@@ -120,8 +120,4 @@ public sealed class ByolEstimatorTests : IDisposable
             actual[i].Zip(expected[i], (x, y) => Math.Abs(x - y)).Max().Should().BeLessThan(1e-5f);
     }
 
-    private sealed class SyncProgress(Action<ByolProgress> report) : IProgress<ByolProgress>
-    {
-        public void Report(ByolProgress value) => report(value);
-    }
 }

@@ -1,0 +1,33 @@
+using Microsoft.ML.Byol.Tests.Support;
+
+namespace Microsoft.ML.Byol.Tests.Estimator;
+
+public sealed class TimeBudgetTests
+{
+    [Fact]
+    public void ABudgetPlansTheStepsSoTheSchedulesRunTheirFullCourse()
+    {
+        using var files = ShapeFiles.Write(64, 16, seed: 3);
+        var ml = new MLContext(1);
+        var options = TinyRuns.Options(imageSize: 16, batchSize: 16, epochs: 10000);   // 40 000 steps uncapped
+        options.TimeBudget = TimeSpan.FromSeconds(3);
+        options.WarmupEpochs = null;
+        var reports = new List<ByolProgress>();
+        options.Progress = new SyncProgress(reports.Add);
+        var log = new List<string>();
+        ml.Log += (_, e) => { if (e.Message.Contains("BYOL")) log.Add(e.Message); };
+
+        using (ml.Transforms.ByolPretrain(options).Fit(files.Load(ml))) { }
+
+        log.Should().Contain(l => l.Contains("time budget") && l.Contains("s/step"));
+        reports.Should().NotBeEmpty();
+        long total = reports[^1].TotalSteps;
+        total.Should().BeLessThan(40_000, "a 3 s budget cannot hold the uncapped run");
+        reports.Should().HaveCount((int)total);
+        reports[^1].Step.Should().Be(total);
+        reports.Max(r => r.LearningRate).Should().BeGreaterThan(0);
+        reports[^1].LearningRate.Should().BeLessThan(reports.Max(r => r.LearningRate) * 0.05, "the cosine decay ends at the last planned step");
+        reports[^1].Tau.Should().BeGreaterThan(0.999);
+        log.Should().Contain(l => l.Contains("BYOL recipe: WarmupEpochs = 10 epochs, at most a tenth of the run"));
+    }
+}
