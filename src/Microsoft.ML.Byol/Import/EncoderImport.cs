@@ -36,9 +36,10 @@ internal static class EncoderImport
                     return FromStateDict(TorchWeightFiles.ReadSafetensors(path), TorchWeightFiles.SafetensorsFormat, path);
             }
         }
-        catch (Exception e) when (e is not InvalidDataException and not OutOfMemoryException && !e.Message.Contains(path, StringComparison.Ordinal))
+        catch (Exception e) when (e is not OutOfMemoryException && !e.Message.Contains(path, StringComparison.Ordinal))
         {
-            throw new InvalidDataException($"'{path}' could not be read as {kind} weights ({e.GetType().Name}: {e.Message}).", e);
+            // Format libraries (zip, pickle, JSON, protobuf) do not name the file; say which one and what it was taken for.
+            throw new InvalidDataException($"'{path}' could not be read as {Describe(kind)} (truncated or corrupt?): {e.Message}", e);
         }
     }
 
@@ -90,6 +91,13 @@ internal static class EncoderImport
             target.copy_(tensor(data, shape));
         }
     }
+
+    private static string Describe(WeightFileKind kind) => kind switch
+    {
+        WeightFileKind.Onnx => "an ONNX model",
+        WeightFileKind.PyTorchZip => "a PyTorch state_dict (torch.save zip archive)",
+        _ => "a safetensors file",
+    };
 
     private static ImportedEncoder FromStateDict(Dictionary<string, (float[] Data, long[] Shape)> weights, string format, string path)
     {
