@@ -4,11 +4,12 @@ namespace Microsoft.ML.Byol.Tests.Import;
 
 /// <summary>
 /// Runs torchvision_peer.py under Debian's /usr/bin/python3 (python3-torch 1.13, python3-torchvision 0.14; not the
-/// python3 first on PATH). Tests call <see cref="SkipUnlessAvailable"/> so a machine without them reports a skip.
+/// python3 first on PATH; BYOL_PEER_PYTHON overrides it). Tests call <see cref="SkipUnlessAvailable"/> so a machine
+/// without them reports a skip.
 /// </summary>
 internal static class TorchvisionPeer
 {
-    private const string Python = "/usr/bin/python3";
+    private static readonly string Python = Environment.GetEnvironmentVariable("BYOL_PEER_PYTHON") is { Length: > 0 } p ? p : "/usr/bin/python3";
     private static readonly Lazy<string?> Missing = new(Probe);
 
     public static string Script => Path.Combine(AppContext.BaseDirectory, "Import", "torchvision_peer.py");
