@@ -12,6 +12,15 @@ internal sealed record InputTransform(double[] Scale, int[] Source, double[] Off
     public static InputTransform Identity(int channels) => new(
         Enumerable.Repeat(1.0, channels).ToArray(), Enumerable.Range(0, channels).ToArray(), new double[channels], new double[channels]);
 
+    /// <summary>u = (p − mean) / std with the ImageNet statistics: this library's (and torchvision's) input.</summary>
+    public static InputTransform ImageNet()
+    {
+        var mean = Graph.ImageNetNormalization.Mean;
+        var std = Graph.ImageNetNormalization.Std;
+        return new InputTransform(
+            std.Select(s => 1.0 / s).ToArray(), new[] { 0, 1, 2 }, mean.Zip(std, (m, s) => -m / (double)s).ToArray(), new double[3]);
+    }
+
     public int Channels => Scale.Length;
 
     /// <summary>True when some offset was a whole image rather than one value per channel.</summary>

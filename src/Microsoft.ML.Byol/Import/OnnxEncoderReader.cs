@@ -81,9 +81,13 @@ internal static class OnnxEncoderReader
             return found;
         if (model.ProducerName == "CNTK")
             return MlNetPreprocessing.Default();
+        if (model.ProducerName == "pytorch")
+            return (InputTransform.ImageNet(), "no normalisation in the graph: a PyTorch export, taken to expect torchvision's input " +
+                "(RGB [0, 1] normalised with the ImageNet mean/std outside the graph)");
         throw graph.Invalid(
             "its first convolution takes the graph input directly and nothing says how pixels were preprocessed " +
-            $"(no input normalisation in the graph, no {MlNetPreprocessing.FileName} beside it)");
+            $"(no input normalisation in the graph, no {MlNetPreprocessing.FileName} beside it, producer '{model.ProducerName}' " +
+            "is neither CNTK (ML.NET's models) nor pytorch (torchvision's normalised input))");
     }
 
     private static string ReadMaxPool(OnnxGraphView graph, string x)

@@ -21,6 +21,8 @@ internal sealed class OnnxGraphView
         {
             if (node.OpType == "Constant" && node.Output.Count == 1 && node.Attribute.FirstOrDefault(a => a.Name == "value")?.T is { } value)
                 _constants[node.Output[0]] = value;
+            else if (node.OpType == "Identity" && node.Input.Count == 1 && _constants.TryGetValue(node.Input[0], out var aliased))
+                _constants[node.Output[0]] = aliased; // PyTorch's exporter shares equal constants through Identity nodes
             foreach (string input in node.Input)
             {
                 if (!_consumers.TryGetValue(input, out var list))

@@ -7,8 +7,9 @@ namespace Microsoft.ML.Byol.Tests.Import;
 
 /// <summary>
 /// torchvision ResNets with seeded random weights and random BatchNorm affine and running statistics, saved by
-/// PyTorch as .pth and as .safetensors, imported here: the same pooled features (before fc) as torchvision's own
-/// eval-mode forward on the same inputs, at two image sizes.
+/// PyTorch as .pth, as .safetensors and through torch.onnx.export (a third-party graph: BatchNorm folded by the
+/// exporter, Identity-shared constants, fc after the pool), imported here: the same pooled features (before fc) as
+/// torchvision's own eval-mode forward on the same inputs, at two image sizes.
 /// </summary>
 public sealed class TorchvisionImportTests : IDisposable
 {
@@ -42,17 +43,18 @@ public sealed class TorchvisionImportTests : IDisposable
         }
 
         string pth = Path.Combine(_folder, $"{arch}.pth"), safetensors = Path.Combine(_folder, $"{arch}.safetensors");
-        var arguments = new List<string> { "make", "--arch", arch, "--seed", "7", "--pth", pth, "--safetensors", safetensors };
+        string onnx = Path.Combine(_folder, $"{arch}.onnx");
+        var arguments = new List<string> { "make", "--arch", arch, "--seed", "7", "--pth", pth, "--safetensors", safetensors, "--onnx", onnx };
         if (smallStem)
             arguments.Add("--small");
         TorchvisionPeer.Run(arguments.Concat(io).ToArray());
 
-        foreach (string file in new[] { pth, safetensors })
+        foreach (string file in new[] { pth, safetensors, onnx })
         {
             var imported = EncoderImport.Read(file);
             _output.WriteLine(imported.Description);
             imported.Layout.Should().Be(new ResNetLayout(expected, 1f, smallStem));
-            imported.Format.Should().Be(file == pth ? "pytorch" : "safetensors");
+            imported.Format.Should().Be(file == pth ? "pytorch" : file == onnx ? "onnx" : "safetensors");
             imported.Weights.Keys.Should().NotContain(k => k.StartsWith("fc.", StringComparison.Ordinal) || k.EndsWith("num_batches_tracked", StringComparison.Ordinal));
             using var encoder = new ResNet(imported.Layout);
             EncoderImport.CopyInto(imported, encoder);

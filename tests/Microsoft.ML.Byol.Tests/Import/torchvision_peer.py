@@ -1,8 +1,8 @@
 """torchvision side of the import tests (Debian's python3-torch 1.13 + python3-torchvision 0.14, /usr/bin/python3).
 
-make:    seeded random torchvision ResNet (weights, BN affine and running stats) -> .pth (torch.save) and
-         .safetensors (written here by hand from the format's spec: no safetensors module on these machines),
-         then its pooled features (fc = Identity, eval mode) for each input.
+make:    seeded random torchvision ResNet (weights, BN affine and running stats) -> .pth (torch.save),
+         .safetensors (written here by hand from the format's spec: no safetensors module on these machines) and
+         optionally ONNX (torch.onnx.export), then its pooled features (fc = Identity, eval mode) for each input.
 forward: load a state_dict (.pth or .safetensors) into a torchvision ResNet, report missing/unexpected keys,
          and write its pooled features for each input.
 Inputs/outputs are raw little-endian float32 files; --io IN:N,C,H,W:OUT may repeat.
@@ -92,6 +92,7 @@ def main():
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--pth")
     p.add_argument("--safetensors")
+    p.add_argument("--onnx")
     p.add_argument("--weights")
     p.add_argument("--report")
     p.add_argument("--io", action="append", default=[])
@@ -103,6 +104,10 @@ def main():
         torch.save(state, a.pth)
         if a.safetensors:
             save_safetensors(state, a.safetensors)
+        if a.onnx:  # torch.onnx.export in eval mode (BatchNorm folded into the convolutions by the exporter)
+            model.eval()
+            torch.onnx.export(model, torch.zeros(1, 3, 64, 64), a.onnx, opset_version=13, input_names=["input"],
+                              output_names=["logits"], dynamic_axes={"input": {0: "N", 2: "H", 3: "W"}})
     else:
         state = load_safetensors(a.weights) if a.weights.endswith(".safetensors") else torch.load(a.weights)
         result = model.load_state_dict(state, strict=False)
