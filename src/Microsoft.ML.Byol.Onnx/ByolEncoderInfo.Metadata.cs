@@ -14,7 +14,7 @@ public sealed partial class ByolEncoderInfo
         ResNetLayout layout, int imageSize, string inputName, string outputName, IReadOnlyDictionary<string, string>? trainingSummary) =>
         new(layout.Architecture, layout.WidthMultiplier, layout.SmallImageStem, imageSize, layout.EmbeddingSize,
             ImageNetNormalization.Mean, ImageNetNormalization.Std, RgbChannelOrder, FloatRgbPixelFormat,
-            inputName, outputName, trainingSummary ?? new Dictionary<string, string>());
+            inputName, outputName, trainingSummary ?? new Dictionary<string, string>(), layout.BlocksPerStage);
 
     /// <summary>The <c>metadata_props</c> entries that describe this encoder, in a stable order.</summary>
     internal IReadOnlyList<KeyValuePair<string, string>> ToMetadata()
@@ -25,6 +25,7 @@ public sealed partial class ByolEncoderInfo
             new(OnnxMetadataKeys.Architecture, Architecture.ToString()),
             new(OnnxMetadataKeys.WidthMultiplier, WidthMultiplier.ToString("R", CultureInfo.InvariantCulture)),
             new(OnnxMetadataKeys.SmallImageStem, SmallImageStem ? "true" : "false"),
+            new(OnnxMetadataKeys.BlocksPerStage, Layout.BlocksText),
             new(OnnxMetadataKeys.ImageSize, ImageSize.ToString(CultureInfo.InvariantCulture)),
             new(OnnxMetadataKeys.EmbeddingSize, EmbeddingSize.ToString(CultureInfo.InvariantCulture)),
             new(OnnxMetadataKeys.Mean, FormatFloats(Mean)),
@@ -66,8 +67,12 @@ public sealed partial class ByolEncoderInfo
             .Where(p => p.Key.StartsWith(OnnxMetadataKeys.TrainingPrefix, StringComparison.Ordinal))
             .ToDictionary(p => p.Key[OnnxMetadataKeys.TrainingPrefix.Length..], p => p.Value, StringComparer.Ordinal);
 
+        var architecture = reader.Parse(OnnxMetadataKeys.Architecture, ParseArchitecture);
+        IReadOnlyList<int> blocks = metadata.ContainsKey(OnnxMetadataKeys.BlocksPerStage)
+            ? reader.Blocks(OnnxMetadataKeys.BlocksPerStage)
+            : ResNetLayout.DefaultBlocksPerStage(architecture); // files written before the key existed
         return new ByolEncoderInfo(
-            reader.Parse(OnnxMetadataKeys.Architecture, ParseArchitecture),
+            architecture,
             reader.Parse(OnnxMetadataKeys.WidthMultiplier, ParsePositiveFloat),
             reader.Parse(OnnxMetadataKeys.SmallImageStem, ParseBool),
             reader.Parse(OnnxMetadataKeys.ImageSize, ParsePositiveInt),
@@ -78,7 +83,8 @@ public sealed partial class ByolEncoderInfo
             reader.Text(OnnxMetadataKeys.PixelFormat),
             reader.Text(OnnxMetadataKeys.InputName),
             reader.Text(OnnxMetadataKeys.OutputName),
-            summary);
+            summary,
+            blocks);
     }
 
     private static string FormatFloats(IEnumerable<float> values) =>
@@ -136,6 +142,12 @@ public sealed partial class ByolEncoderInfo
         {
             string text = Text(key);
             return ParseThreeFloats(text) ?? throw Invalid(key, text, "expected three comma-separated numbers");
+        }
+
+        public int[] Blocks(string key)
+        {
+            string text = Text(key);
+            return ResNetLayout.ParseBlocks(text) ?? throw Invalid(key, text, "expected four comma-separated positive block counts");
         }
 
         public InvalidDataException Invalid(string key, string value, string why) =>

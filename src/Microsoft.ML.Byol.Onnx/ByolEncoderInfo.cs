@@ -13,9 +13,12 @@ public sealed partial class ByolEncoderInfo
     internal ByolEncoderInfo(
         ByolArchitecture architecture, float widthMultiplier, bool smallImageStem, int imageSize, int embeddingSize,
         IReadOnlyList<float> mean, IReadOnlyList<float> std, string channelOrder, string pixelFormat,
-        string onnxInputName, string onnxOutputName, IReadOnlyDictionary<string, string> trainingSummary)
+        string onnxInputName, string onnxOutputName, IReadOnlyDictionary<string, string> trainingSummary,
+        IReadOnlyList<int>? blocksPerStage = null)
     {
         Architecture = architecture;
+        Layout = new ResNetLayout(architecture, widthMultiplier, smallImageStem, blocksPerStage);
+        BlocksPerStage = Layout.BlocksPerStage;
         WidthMultiplier = widthMultiplier;
         SmallImageStem = smallImageStem;
         ImageSize = imageSize;
@@ -37,6 +40,15 @@ public sealed partial class ByolEncoderInfo
 
     /// <summary>True when the stem is a 3×3 stride-1 convolution with no max-pool (for small images).</summary>
     public bool SmallImageStem { get; }
+
+    /// <summary>
+    /// Number of residual blocks in each of the four stages: the architecture's standard counts (ResNet-18: 2, 2, 2, 2)
+    /// unless the file says otherwise (ML.NET's DnnImageFeaturizer ResNet-18: 2, 2, 2, 3).
+    /// </summary>
+    public IReadOnlyList<int> BlocksPerStage { get; }
+
+    /// <summary>The network these entries describe.</summary>
+    internal ResNetLayout Layout { get; }
 
     /// <summary>Side of the square image the encoder takes (the training crop size).</summary>
     public int ImageSize { get; }
@@ -93,7 +105,7 @@ public sealed partial class ByolEncoderInfo
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"{Architecture} ×{WidthMultiplier} ({(SmallImageStem ? "small-image stem" : "standard stem")}), " +
+        $"{Architecture}{(Layout.HasDefaultBlocks ? "" : $" [{Layout.BlocksText}]")} ×{WidthMultiplier} ({(SmallImageStem ? "small-image stem" : "standard stem")}), " +
         $"{ImageSize}×{ImageSize} {ChannelOrder} → {EmbeddingSize}-d embedding";
 
     private static ByolEncoderInfo FromOnnx(Stream stream, string source)

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Microsoft.ML.Byol;
 
 /// <summary>
@@ -5,24 +7,41 @@ namespace Microsoft.ML.Byol;
 /// Parameter names follow torchvision's state_dict layout (<c>conv1</c>, <c>bn1</c>, <c>layer1.0.conv1</c>,
 /// <c>layer1.0.downsample.0</c>, ...).
 /// </summary>
+/// <remarks>
+/// The number of residual blocks per stage defaults to the architecture's (<see cref="DefaultBlocksPerStage"/>) and
+/// may be overridden: ML.NET's DnnImageFeaturizer "ResNet18" has 2, 2, 2, 3 basic blocks, not torchvision's 2, 2, 2, 2.
+/// Equality compares the block counts by value.
+/// </remarks>
 internal sealed record ResNetLayout(ByolArchitecture Architecture, float WidthMultiplier, bool SmallImageStem)
 {
+    private readonly int[] _blocksPerStage = DefaultBlocks(Architecture);
+
+    /// <summary>A layout with explicit block counts (null: the architecture's default).</summary>
+    public ResNetLayout(ByolArchitecture architecture, float widthMultiplier, bool smallImageStem, IReadOnlyList<int>? blocksPerStage)
+        : this(architecture, widthMultiplier, smallImageStem)
+    {
+        if (blocksPerStage is not null)
+            BlocksPerStage = blocksPerStage;
+    }
+
     /// <summary>True for ResNet-50/101/152 (1×1 → 3×3 → 1×1 bottleneck blocks, expansion 4).</summary>
     public bool Bottleneck => Architecture is ByolArchitecture.ResNet50 or ByolArchitecture.ResNet101 or ByolArchitecture.ResNet152;
 
     /// <summary>Output channels of a block relative to its inner width.</summary>
     public int Expansion => Bottleneck ? 4 : 1;
 
-    /// <summary>Number of residual blocks in each of the four stages.</summary>
-    public IReadOnlyList<int> BlocksPerStage => Architecture switch
+    /// <summary>Number of residual blocks in each of the four stages (each at least 1).</summary>
+    public IReadOnlyList<int> BlocksPerStage
     {
-        ByolArchitecture.ResNet18 => new[] { 2, 2, 2, 2 },
-        ByolArchitecture.ResNet34 => new[] { 3, 4, 6, 3 },
-        ByolArchitecture.ResNet50 => new[] { 3, 4, 6, 3 },
-        ByolArchitecture.ResNet101 => new[] { 3, 4, 23, 3 },
-        ByolArchitecture.ResNet152 => new[] { 3, 8, 36, 3 },
-        _ => throw new ArgumentOutOfRangeException(nameof(Architecture), Architecture, "Unknown ResNet architecture."),
-    };
+        get => Array.AsReadOnly(_blocksPerStage);
+        init => _blocksPerStage = Validate(value);
+    }
+
+    /// <summary>True when <see cref="BlocksPerStage"/> is the architecture's standard one.</summary>
+    public bool HasDefaultBlocks => _blocksPerStage.SequenceEqual(DefaultBlocks(Architecture));
+
+    /// <summary>The block counts as written in metadata and fingerprints: "2,2,2,2".</summary>
+    public string BlocksText => FormatBlocks(_blocksPerStage);
 
     /// <summary>Channels of the stem convolution (64 × width).</summary>
     public int StemChannels => Scale(64);
@@ -35,6 +54,66 @@ internal sealed record ResNetLayout(ByolArchitecture Architecture, float WidthMu
 
     /// <summary>Stride of the first block of stage <paramref name="stage"/>.</summary>
     public static int StageStride(int stage) => stage == 0 ? 1 : 2;
+
+    /// <summary>The standard block counts of <paramref name="architecture"/> (torchvision's).</summary>
+    public static IReadOnlyList<int> DefaultBlocksPerStage(ByolArchitecture architecture) => Array.AsReadOnly(DefaultBlocks(architecture));
+
+    /// <summary>Formats block counts as "a,b,c,d".</summary>
+    public static string FormatBlocks(IEnumerable<int> blocks) =>
+        string.Join(",", blocks.Select(b => b.ToString(CultureInfo.InvariantCulture)));
+
+    /// <summary>Parses "a,b,c,d" (four positive integers); null when malformed.</summary>
+    public static int[]? ParseBlocks(string text)
+    {
+        string[] parts = text.Split(',');
+        if (parts.Length != 4)
+            return null;
+        var blocks = new int[4];
+        for (int i = 0; i < 4; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out blocks[i]) || blocks[i] < 1)
+                return null;
+        }
+
+        return blocks;
+    }
+
+    /// <inheritdoc/>
+    public bool Equals(ResNetLayout? other) =>
+        other is not null && Architecture == other.Architecture && WidthMultiplier.Equals(other.WidthMultiplier)
+        && SmallImageStem == other.SmallImageStem && _blocksPerStage.SequenceEqual(other._blocksPerStage);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Architecture, WidthMultiplier, SmallImageStem, BlocksText);
+
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append(CultureInfo.InvariantCulture, $"Architecture = {Architecture}, WidthMultiplier = {WidthMultiplier}, ")
+            .Append(CultureInfo.InvariantCulture, $"SmallImageStem = {SmallImageStem}, BlocksPerStage = [{BlocksText}]");
+        return true;
+    }
+
+    private static int[] DefaultBlocks(ByolArchitecture architecture) => architecture switch
+    {
+        ByolArchitecture.ResNet18 => new[] { 2, 2, 2, 2 },
+        ByolArchitecture.ResNet34 => new[] { 3, 4, 6, 3 },
+        ByolArchitecture.ResNet50 => new[] { 3, 4, 6, 3 },
+        ByolArchitecture.ResNet101 => new[] { 3, 4, 23, 3 },
+        ByolArchitecture.ResNet152 => new[] { 3, 8, 36, 3 },
+        _ => throw new ArgumentOutOfRangeException(nameof(architecture), architecture, "Unknown ResNet architecture."),
+    };
+
+    private static int[] Validate(IReadOnlyList<int> blocks)
+    {
+        ArgumentNullException.ThrowIfNull(blocks);
+        if (blocks.Count != 4 || blocks.Any(b => b < 1))
+        {
+            throw new ArgumentException(
+                $"A ResNet has four stages of at least one block each; got [{FormatBlocks(blocks)}].", nameof(blocks));
+        }
+
+        return blocks.ToArray();
+    }
 
     private int Scale(int channels) => Math.Max(1, (int)Math.Round(channels * WidthMultiplier, MidpointRounding.AwayFromZero));
 }

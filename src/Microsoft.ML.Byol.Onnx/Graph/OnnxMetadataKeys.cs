@@ -8,6 +8,9 @@ internal static class OnnxMetadataKeys
     public const string Architecture = "byol.architecture";
     public const string WidthMultiplier = "byol.width_multiplier";
     public const string SmallImageStem = "byol.small_image_stem";
+
+    /// <summary>Residual blocks per stage, "2,2,2,2"; absent in older files, which then have the architecture's default.</summary>
+    public const string BlocksPerStage = "byol.blocks_per_stage";
     public const string ImageSize = "byol.image_size";
     public const string EmbeddingSize = "byol.embedding_size";
     public const string Mean = "byol.mean";

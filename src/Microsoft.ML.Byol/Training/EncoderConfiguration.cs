@@ -6,7 +6,7 @@ internal sealed record EncoderConfiguration(
     ByolArchitecture Architecture, float WidthMultiplier, bool SmallImageStem, int[] BlocksPerStage, int ImageSize, string? InitialEncoder)
 {
     /// <summary>The layout the networks are built from.</summary>
-    public ResNetLayout Layout() => new(Architecture, WidthMultiplier, SmallImageStem); // TODO(import merge): blocks per stage
+    public ResNetLayout Layout() => new(Architecture, WidthMultiplier, SmallImageStem, BlocksPerStage);
 
     /// <summary>For a layout and image size.</summary>
     public static EncoderConfiguration For(ResNetLayout layout, int imageSize, string? initialEncoder)
