@@ -43,8 +43,8 @@ public sealed class CheckpointExportTests : IDisposable
         var fitted = Embeddings(model);
         var fromLast = Embeddings(lastEncoder);
         var fromFirst = Embeddings(firstEncoder);
-        MaxAbsDifference(fitted, fromLast).Should().BeLessThan(1e-5f, "the final checkpoint holds the weights Fit exported");
-        MaxAbsDifference(fitted, fromFirst).Should().BeGreaterThan(1e-3f, "step 2 is an earlier encoder");
+        Compare.MaxAbsDifference(fitted, fromLast).Should().BeLessThan(1e-5f, "the final checkpoint holds the weights Fit exported");
+        Compare.MaxAbsDifference(fitted, fromFirst).Should().BeGreaterThan(1e-3f, "step 2 is an earlier encoder");
 
         List<float[]> Embeddings(ITransformer encoder) => encoder.Transform(_files.Load(ml)).GetColumn<float[]>("Embedding").ToList();
     }
@@ -72,7 +72,4 @@ public sealed class CheckpointExportTests : IDisposable
         FluentActions.Invoking(() => estimator.ExportCheckpointOnnx(Path.Combine(_folder, "missing.ckpt"), Path.Combine(_folder, "z.onnx")))
             .Should().Throw<FileNotFoundException>();
     }
-
-    private static float MaxAbsDifference(IReadOnlyList<float[]> a, IReadOnlyList<float[]> b)
-        => a.Zip(b).Max(p => p.First.Zip(p.Second).Max(v => Math.Abs(v.First - v.Second)));
 }
