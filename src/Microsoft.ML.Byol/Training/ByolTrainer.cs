@@ -58,6 +58,9 @@ internal sealed class ByolTrainer
              $"{(encoder.InitialEncoder is { } from ? $", from {from}" : ", random init")}; {store.Count} images, batch {plan.BatchSize}, " +
              $"{plan.StepsPerEpoch} steps/epoch, {plan.TotalSteps} steps, warm-up {plan.WarmupSteps} steps, peak lr {plan.PeakLearningRate:G4}, " +
              $"τ base {Run.TauBase}, recipe '{Run.Recipe}'.");
+        if (initial is not null && monitor is null && plan.TotalSteps > 0)
+            _log("BYOL: no quality monitor (ByolOptions.MonitorLabelColumnName is unset), so nothing checks that fine-tuning " +
+                 "improves on the starting encoder; with a label column the best encoder seen, the starting one included, is returned.");
         var network = ByolStep.CreateNetwork(Run, initial, device);
         try
         {

@@ -23,15 +23,14 @@ public sealed class LinearProbeTests
         return ml.MulticlassClassification.Evaluate(model.Transform(encoder.Transform(test)), "LabelKey").MicroAccuracy;
     }
 
-    [Fact]
+    [SkippableFact]
     public void ByolBeatsTheUntrainedEncoderOnFashionMnist()
     {
         string folder = FashionMnist.DefaultFolder;
         if (!FashionMnist.IsPresent(folder))
         {
             Environment.GetEnvironmentVariable("CI").Should().NotBe("true", "CI installs dataset-fashion-mnist (apt) for this test");
-            _output.WriteLine($"Fashion-MNIST is not in {folder} (apt-get install dataset-fashion-mnist); test not run.");
-            return;
+            Skip.If(true, $"Fashion-MNIST is not in {folder} (apt-get install dataset-fashion-mnist).");
         }
         var ml = new MLContext(seed: 1);
         var train = ml.Data.LoadFromEnumerable(FashionMnist.Load(folder, "train", limit: 4096));
