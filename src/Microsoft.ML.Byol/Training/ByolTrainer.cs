@@ -96,7 +96,7 @@ internal sealed class ByolTrainer
         {
             (_trainer, _run, _options, _network, _store, _device, _monitor) = (trainer, trainer.Run, trainer._options, network, store, device, monitor);
             _collapse = new CollapseMonitor(_run.ProjectionSize);
-            _monitorEvery = MonitorPeriod(_options, _run.Plan.TotalSteps);
+            _monitorEvery = Math.Max(1, _run.MonitorEverySteps);
         }
 
         private void Log(string message) => _trainer._log(message);
@@ -237,10 +237,6 @@ internal sealed class ByolTrainer
         private string Save(CheckpointStore checkpoints, long step, Lars optimizer, Generator generator)
             => checkpoints.Save(step, _network, optimizer, generator, _permutation, _lastLoss, _collapse.Streak);
     }
-
-    /// <summary>Steps between two monitor evaluations: the option, or about ten over the run.</summary>
-    internal static long MonitorPeriod(ByolOptions options, long totalSteps)
-        => options.MonitorEverySteps ?? Math.Max(1, (totalSteps + 9) / 10);
 
     private static long[] Shuffle(int count, Generator generator)
     {

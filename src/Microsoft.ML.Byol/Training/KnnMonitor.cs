@@ -43,7 +43,7 @@ internal sealed class KnnMonitor
     /// <param name="maxBank">Largest memory bank.</param>
     /// <param name="maxQueries">Largest query slice.</param>
     /// <exception cref="ArgumentException">Too few labelled rows, or fewer than two classes.</exception>
-    public static KnnMonitor Create(ImageStore store, IReadOnlyList<int> labels, int seed, int maxBank = 4000, int maxQueries = 1000)
+    public static KnnMonitor Create(ImageStore store, IReadOnlyList<int> labels, int seed, int maxBank = 3000, int maxQueries = 1000)
     {
         if (labels.Count != store.Count)
             throw new ArgumentException($"The monitor has {labels.Count} labels for {store.Count} images.", nameof(labels));

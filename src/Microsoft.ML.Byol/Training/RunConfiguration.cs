@@ -58,6 +58,10 @@ internal sealed record RunConfiguration
     /// <summary>The encoder's BatchNorm layers use (and keep) their running statistics in training.</summary>
     public required bool FreezeEncoderBatchNorm { get; init; }
 
+    /// <summary>Steps between two kNN monitor evaluations (0: no monitor). The monitor changes no weight, but keep-best
+    /// may return the encoder of an evaluated step.</summary>
+    public required long MonitorEverySteps { get; init; }
+
     /// <summary>Seed of weights, shuffling and augmentation.</summary>
     public required int Seed { get; init; }
 

@@ -17,14 +17,26 @@ internal static class RunPlanner
     {
         var encoder = ByolRecipe.Encoder(options, initial);
         var (run, choices) = Resolve(options, store.Count, encoder, seed, initial is not null, budgetSteps: null);
+        int? evaluations = null;
+        RunConfiguration? resumed = null;
         if (options.TimeBudget is { } budget && run.Plan.TotalSteps > 0)
         {
-            long steps = StepsOfResumedRun(options, run, log)
-                ?? TimeBudgetCalibration.StepsWithin(budget, run, options, store, initial, monitor, log);
-            (run, choices) = Resolve(options, store.Count, encoder, seed, initial is not null, steps);
+            resumed = RunOfCheckpoints(options, run, log);
+            var fit = resumed is not null
+                ? new TimeBudgetCalibration.Fit(resumed.Plan.TotalSteps, 0)
+                : TimeBudgetCalibration.StepsWithin(budget, run, options, store, initial, monitor, log);
+            (run, choices) = Resolve(options, store.Count, encoder, seed, initial is not null, fit.Steps);
+            evaluations = fit.MonitorEvaluations;
         }
+        long total = run.Plan.TotalSteps;
+        int during = evaluations is > 0 ? evaluations.Value : 10;
+        long monitorEvery = monitor is null ? 0
+            : resumed?.MonitorEverySteps ?? options.MonitorEverySteps ?? Math.Max(1, (total + during - 1) / during);
+        run = run with { MonitorEverySteps = monitorEvery };
         foreach (var line in choices)
             log("BYOL recipe: " + line);
+        if (monitor is not null)
+            log($"BYOL: kNN monitor every {monitorEvery} steps ({monitor.QuerySize} held-out images, bank {monitor.BankSize}).");
         return run;
     }
 
@@ -51,6 +63,7 @@ internal static class RunPlanner
             EncoderLearningRateScale = choice.EncoderLearningRateScale,
             FrozenEncoderSteps = (long)Math.Round(choice.FrozenEncoderFraction * plan.TotalSteps),
             FreezeEncoderBatchNorm = choice.FreezeEncoderBatchNorm,
+            MonitorEverySteps = 0,
             Seed = seed,
             Recipe = choice.Name,
         };
@@ -61,18 +74,18 @@ internal static class RunPlanner
     /// With a time budget, a run that resumes keeps the step count its checkpoints were planned with (a new
     /// calibration would plan another run, which could not resume).
     /// </summary>
-    private static long? StepsOfResumedRun(ByolOptions options, RunConfiguration run, Action<string> log)
+    private static RunConfiguration? RunOfCheckpoints(ByolOptions options, RunConfiguration run, Action<string> log)
     {
         if (options.CheckpointDirectory is not { } directory || CheckpointStore.ListFiles(directory) is not { Count: > 0 } files)
             return null;
         try
         {
             var saved = RunConfiguration.FromJson(CheckpointFile.ReadMetadata(files[0].Path).RunFingerprint, files[0].Path);
-            var candidate = run with { Plan = saved.Plan, FrozenEncoderSteps = saved.FrozenEncoderSteps };
+            var candidate = run with { Plan = saved.Plan, FrozenEncoderSteps = saved.FrozenEncoderSteps, MonitorEverySteps = saved.MonitorEverySteps };
             if (candidate.ToJson() != saved.ToJson())
                 return null;
             log($"BYOL: time budget: resuming the run planned at {saved.Plan.TotalSteps} steps ({files[0].Path}); no new calibration.");
-            return saved.Plan.TotalSteps;
+            return saved;
         }
         catch (InvalidDataException)
         {

@@ -10,15 +10,22 @@ namespace Microsoft.ML.Byol.Training;
 /// <summary>
 /// Fits a run's step count to a time budget: times a few BYOL steps of a throwaway copy of the run's network (after
 /// warm-up steps, which allocate), and one kNN monitor evaluation, then plans as many steps as fit, monitor
-/// evaluations included. The schedules are then laid over that many steps, so they run their full course.
+/// evaluations included (at most a tenth of the budget goes to them, and at most ten of them run during the run).
+/// The schedules are then laid over that many steps, so they run their full course.
 /// </summary>
 internal static class TimeBudgetCalibration
 {
     public const int WarmupSteps = 2;
     public const int TimedSteps = 5;
 
-    /// <summary>Steps that fit <paramref name="budget"/> (at least 1).</summary>
-    public static long StepsWithin(TimeSpan budget, RunConfiguration run, ByolOptions options, ImageStore store,
+    /// <summary>Most of the budget the monitor may take.</summary>
+    public const double MonitorShare = 0.1;
+
+    /// <summary>What fits a budget: the steps (at least 1) and the monitor evaluations during the run (0 without a monitor).</summary>
+    public readonly record struct Fit(long Steps, int MonitorEvaluations);
+
+    /// <summary>What fits <paramref name="budget"/>.</summary>
+    public static Fit StepsWithin(TimeSpan budget, RunConfiguration run, ByolOptions options, ImageStore store,
         ImportedEncoder? initial, KnnMonitor? monitor, Action<string> log)
     {
         var clock = Stopwatch.StartNew();
@@ -53,19 +60,20 @@ internal static class TimeBudgetCalibration
         double perStep = timed.Elapsed.TotalSeconds / TimedSteps;
 
         double seconds = budget.TotalSeconds;
-        long steps = Math.Max(1, (long)(seconds / perStep));
-        if (monitor is not null)
+        int evaluations = monitor is null ? 0
+            : options.MonitorEverySteps is null ? (int)Math.Clamp(Math.Floor(MonitorShare * seconds / Math.Max(monitorSeconds, 1e-3)), 1, 10)
+            : -1;
+        long steps = Math.Max(1, (long)((seconds - Math.Max(0, evaluations + 1) * monitorSeconds) / perStep));
+        if (evaluations < 0)
         {
-            // Monitor evaluations: one at the start, then every MonitorPeriod(steps) steps.
+            // A period set by the caller: as many evaluations as it gives.
             for (int i = 0; i < 3; i++)
-            {
-                long evaluations = 1 + steps / ByolTrainer.MonitorPeriod(options, steps);
-                steps = Math.Max(1, (long)((seconds - evaluations * monitorSeconds) / perStep));
-            }
+                steps = Math.Max(1, (long)((seconds - (1 + steps / options.MonitorEverySteps!.Value) * monitorSeconds) / perStep));
+            evaluations = (int)Math.Min(int.MaxValue, steps / options.MonitorEverySteps!.Value);
         }
         log($"BYOL: time budget {budget}: {perStep:F3} s/step measured over {TimedSteps} steps" +
-            $"{(monitor is not null ? $", {monitorSeconds:F1} s per monitor evaluation" : "")} → {steps} steps " +
+            $"{(monitor is not null ? $", {monitorSeconds:F1} s per monitor evaluation ({evaluations} during the run, one at the start)" : "")} → {steps} steps " +
             $"(calibration took {clock.Elapsed.TotalSeconds:F1} s).");
-        return steps;
+        return new Fit(steps, evaluations);
     }
 }
