@@ -26,6 +26,11 @@ static int Run(int trainCount, int testCount, int size, double minutes, int batc
 {
     string model = Path.Combine(AppContext.BaseDirectory, "DnnImageModels", "ResNet18Onnx", "ResNet18.onnx");
     var ml = new MLContext(1);
+    ml.Log += (_, e) =>
+    {
+        if (e.Message.Contains("BYOL: time budget") || e.Message.Contains("BYOL monitor") || e.Message.Contains("steps in"))
+            Console.WriteLine("    " + e.Message[(e.Message.IndexOf("BYOL", StringComparison.Ordinal))..]);
+    };
     var trainRows = Upsample(FashionMnist.Load(FashionMnist.DefaultFolder, "train", trainCount), size);
     var testRows = Upsample(FashionMnist.Load(FashionMnist.DefaultFolder, "test", testCount), size);
     var schema = SchemaDefinition.Create(typeof(SizedRow));

