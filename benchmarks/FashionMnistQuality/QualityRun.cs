@@ -95,5 +95,12 @@ internal static class QualityRun
         if (results.Any(r => r.Part is BenchmarkPart.ByolFromImageNet or BenchmarkPart.Byol))
             common["budgetMinutes"] = settings.BudgetMinutes;
         Console.WriteLine($"Wrote {QualityResults.Write(results, common)}.");
+        if (ByolParts.Runs.Count == 0)
+            return;
+        string folder = ResultsFile.ResultsFolder();
+        Console.WriteLine($"Wrote {string.Join(", ", CurveFiles.Write(folder, ByolParts.Runs, results))}.");
+        var runs = string.Join("; ", ByolParts.Runs.Select(r => string.Create(CultureInfo.InvariantCulture,
+            $"{(r.Part == BenchmarkPart.Byol ? "random init" : "from ImageNet")}: {r.Outcome.Steps} steps in {r.Outcome.TrainMinutes:F1} min")));
+        PlotRunner.Run(folder, $"BYOL on Fashion-MNIST, {settings.BudgetMinutes} min budget each ({runs}; {Environment.ProcessorCount} CPU cores)");
     }
 }
