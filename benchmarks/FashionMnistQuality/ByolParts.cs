@@ -1,3 +1,4 @@
+using ByolFashionMnist;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.ML;

@@ -1,3 +1,4 @@
+using ByolFashionMnist;
 using Microsoft.ML.Byol;
 
 namespace FashionMnistQuality;

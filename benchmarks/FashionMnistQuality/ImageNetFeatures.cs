@@ -1,3 +1,4 @@
+using ByolFashionMnist;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using ByolFashionMnist;
 
-namespace FashionMnistQuality;
+namespace ByolFashionMnist;
 
 /// <summary>
 /// Finds Fashion-MNIST (Debian package <c>dataset-fashion-mnist</c>); installs the package when it is missing and

@@ -1,9 +1,8 @@
-using ByolFashionMnist;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
 
-namespace FashionMnistQuality;
+namespace ByolFashionMnist;
 
 /// <summary>
 /// Fashion-MNIST as ML.NET users hold images: an <c>MLImage</c> column (the grey value in R, G and B, opaque) and the
