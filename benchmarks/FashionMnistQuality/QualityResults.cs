@@ -6,7 +6,7 @@ namespace FashionMnistQuality;
 /// <summary>
 /// The <c>quality</c> section of latest.json. A run replaces the keys of the parts it ran (accuracy, kNN twin and the
 /// part's details under <c>parts</c>) and keeps those of parts it did not run, so <c>--only</c> runs add up; a section
-/// in the earlier layout (no <c>parts</c>) is replaced whole.
+/// in the earlier layout (no <c>parts</c>) moves under <c>earlierLayoutRun</c>.
 /// </summary>
 internal static class QualityResults
 {
@@ -22,7 +22,11 @@ internal static class QualityResults
 
     public static string Write(IReadOnlyList<PartResult> results, JsonObject common)
     {
-        JsonObject section = Existing() is JsonObject old && old["parts"] is JsonObject ? old : new JsonObject();
+        var existing = Existing() as JsonObject;
+        JsonObject section = existing?["parts"] is JsonObject ? existing : new JsonObject();
+        if (existing is not null && existing["parts"] is null)
+            section["earlierLayoutRun"] = existing; // the single-encoder benchmark's last run, kept for reference
+
         var parts = section["parts"] as JsonObject ?? new JsonObject();
         section.Remove("parts");
         string date = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);

@@ -60,6 +60,10 @@ internal static class QualityFigure
         }
         accuracy.ShowLegend(Alignment.LowerRight);
 
+        double lastMinute = data.Loss.Concat(data.LinearProbe).Concat(data.Monitor).Select(p => p.Minutes).DefaultIfEmpty(1).Max();
+        loss.Axes.SetLimitsX(0, lastMinute * 1.03);
+        accuracy.Axes.SetLimitsX(0, lastMinute * 1.03);
+
         var figure = new Multiplot();
         foreach (var existing in figure.Subplots.GetPlots())
             figure.Subplots.Remove(existing);
