@@ -20,6 +20,8 @@ internal sealed class BatchedDnnFeaturizer : IDisposable
         DnnImageModels.EnsurePresent();
         using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         options.IntraOpNumThreads = threads ?? Environment.ProcessorCount;
+        // Threads that sleep between runs instead of spinning: on cores shared with other jobs, spinning costs much of the throughput.
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         _preprocess = new InferenceSession(SymbolicBatch.Rewrite(File.ReadAllBytes(DnnImageModels.Preprocess)), options);
         _network = new InferenceSession(SymbolicBatch.Rewrite(File.ReadAllBytes(DnnImageModels.ResNet18)), options);
         _preprocessInput = _preprocess.InputMetadata.Keys.Single();
