@@ -22,7 +22,11 @@ internal sealed class FashionMnistSplit
     public static FashionMnistSplit Load(string folder, string split, int? limit) => new(FashionMnist.Load(folder, split, limit));
 
     /// <summary>Planar RGB [count, 3, 28, 28]: the grey plane three times, as the trainer and the transformer see it.</summary>
-    public float[] PlanarRgb()
+    public float[] PlanarRgb() => _planarRgb ??= MakePlanarRgb();
+
+    private float[]? _planarRgb;
+
+    private float[] MakePlanarRgb()
     {
         const int plane = 28 * 28;
         var pixels = new float[Count * 3 * plane];

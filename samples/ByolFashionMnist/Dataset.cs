@@ -7,19 +7,21 @@ internal sealed record Dataset(
     string Description, string ImageColumn, string PixelColumn, IDataView Unlabelled,
     IDataView ProbeTrain, IDataView ProbeTest, IDataView ProbeTrainPixels, IDataView ProbeTestPixels, DataViewSchema SaveSchema)
 {
+    /// <summary>
+    /// Fashion-MNIST as ML.NET holds images: an MLImage column (grey in R, G and B) that the library resizes with
+    /// ResizeImages (iso crop) → ExtractPixels, for BYOL and the embedding probes; the 784 grey values for the raw-pixel probe.
+    /// </summary>
     public static Dataset FromFashionMnist(MLContext ml, Settings settings)
     {
-        if (!FashionMnist.IsPresent(settings.FashionMnistFolder))
-            throw new FileNotFoundException(
-                $"Fashion-MNIST was not found in {settings.FashionMnistFolder}. Install it with 'sudo apt-get install dataset-fashion-mnist' " +
-                "(Debian/Ubuntu), pass --fashion-mnist <folder with the four IDX .gz files>, or --images <folder with one sub-folder per class>.");
+        if (!DatasetLocator.TryFind(settings.FashionMnistFolder, out var message))
+            throw new FileNotFoundException(message + " Or pass --images <folder with one sub-folder per class>.");
+        Console.WriteLine(message);
         var train = FashionMnist.Load(settings.FashionMnistFolder, "train", settings.TrainLimit);
         var test = FashionMnist.Load(settings.FashionMnistFolder, "test", settings.TestLimit);
-        var trainView = ml.Data.LoadFromEnumerable(train);
-        var testView = ml.Data.LoadFromEnumerable(test);
-        var probeTrain = settings.ProbeTrainLimit is { } n ? ml.Data.TakeRows(trainView, n) : trainView;
+        var probeRows = settings.ProbeTrainLimit is { } n ? train.Take(n).ToList() : train;
         return new Dataset($"Fashion-MNIST: {train.Count} training images (labels unused by BYOL), {test.Count} test images",
-            "Image", "Image", trainView, probeTrain, testView, probeTrain, testView, trainView.Schema);
+            "Image", "Image", GreyImageView.Create(ml, train), GreyImageView.Create(ml, probeRows), GreyImageView.Create(ml, test),
+            ml.Data.LoadFromEnumerable(probeRows), ml.Data.LoadFromEnumerable(test), GreyImageView.Create(ml, train).Schema);
     }
 
     public static Dataset FromFolder(MLContext ml, string folder, int imageSize)

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using ByolFashionMnist;
 
-namespace FashionMnistQuality;
+namespace ByolFashionMnist;
 
 /// <summary>
 /// Finds Fashion-MNIST (Debian package <c>dataset-fashion-mnist</c>); installs the package when it is missing and
@@ -29,7 +28,7 @@ internal static class DatasetLocator
                 return true;
             }
         }
-        message = $"Fashion-MNIST was not found in {folder}. Install it with 'sudo apt-get install {Package}' (Debian/Ubuntu), " +
+        message = $"Fashion-MNIST was not found in {folder}. Install it with 'sudo apt-get install -y {Package}' (Debian/Ubuntu; this program runs that itself when it runs as root), " +
                   "or download the four IDX files (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, " +
                   "t10k-labels-idx1-ubyte.gz) into a folder and pass --fashion-mnist <folder>.";
         return false;
