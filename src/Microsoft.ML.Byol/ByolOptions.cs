@@ -108,7 +108,8 @@ public sealed class ByolOptions
 
     /// <summary>
     /// Learning rate of the encoder relative to the projector and predictor (a smaller value keeps pretrained features
-    /// closer to where they started). Null: the recipe's (1).
+    /// closer to where they started). Null: the recipe's (1; when fine-tuning, 1 up to batch 64 and 64 / BatchSize
+    /// above, which keeps a LARS step below 0.25 % of a pretrained weight's norm).
     /// </summary>
     public double? EncoderLearningRateScale { get; set; }
 

@@ -16,8 +16,9 @@ namespace Microsoft.ML.Byol.Recipes;
 /// <item><b>short</b> (&lt; 300 epochs, what CPU runs are): base lr 1.0, η 0.01, τ 0.99, wd 1.5e-6, measured on short
 /// Fashion-MNIST runs (docs/recipes.md): at the paper's η the encoder barely moves in a few epochs.</item>
 /// <item><b>fine-tune</b> (<see cref="ByolOptions.InitialEncoderPath"/> set): the short recipe for the fresh heads,
-/// with the encoder frozen for the first 10 % of the steps, then trained at the heads' learning rate, its BatchNorm
-/// layers frozen (statistics and affine terms; docs/recipes.md has the measurements that chose this).</item>
+/// with the encoder frozen for the first 10 % of the steps, then trained at the heads' learning rate up to batch 64
+/// and at 64/batch of it above (so a step moves a pretrained weight by at most 0.25 %), its BatchNorm layers frozen
+/// (statistics and affine terms; docs/recipes.md has the measurements that chose this).</item>
 /// </list>
 /// At 64 px and below the views are the paper's without blur (small-image recipes); the warm-up is 10 epochs but at
 /// most a tenth of the run.
@@ -75,7 +76,8 @@ internal static class ByolRecipe
                 small ? nameof(ByolViewOptions.SmallImageView1) : nameof(ByolViewOptions.PaperView1)),
             PickView(nameof(ByolOptions.View2), options.View2, small ? ByolViewOptions.SmallImageView2 : ByolViewOptions.PaperView2,
                 small ? nameof(ByolViewOptions.SmallImageView2) : nameof(ByolViewOptions.PaperView2)),
-            Pick(nameof(ByolOptions.EncoderLearningRateScale), options.EncoderLearningRateScale, 1.0),
+            Pick(nameof(ByolOptions.EncoderLearningRateScale), options.EncoderLearningRateScale, pretrained ? PretrainedEncoderScale(options.BatchSize) : 1.0,
+                pretrained ? $"fine-tune: the encoder's LARS step kept at ≤ {SafeEncoderStep:P2} of its norm at batch {options.BatchSize}" : null),
             Pick(nameof(ByolOptions.FrozenEncoderFraction), options.FrozenEncoderFraction, pretrained ? 0.1 : 0.0),
             Pick(nameof(ByolOptions.FreezeEncoderBatchNorm), options.FreezeEncoderBatchNorm, pretrained),
             log);
@@ -84,6 +86,16 @@ internal static class ByolRecipe
             : $"{nameof(ByolOptions.WarmupEpochs)} = 10 epochs, at most a tenth of the run ({why})");
         return choice;
     }
+
+    /// <summary>
+    /// Largest relative change a LARS step may make to a pretrained convolution (peak lr × η × scale): measured safe at
+    /// 0.25 % (batch 64, lr 1.0, η 0.01), collapsed at 1 % (batch 256, same settings) in docs/recipes.md.
+    /// </summary>
+    public const double SafeEncoderStep = 0.0025;
+
+    /// <summary>Encoder learning-rate scale of the fine-tuning recipe: 1 up to batch 64, then 64 / batch, so that the
+    /// short recipe's peak lr (1.0 × batch / 256) with η 0.01 moves a pretrained weight by at most <see cref="SafeEncoderStep"/>.</summary>
+    public static double PretrainedEncoderScale(int batchSize) => Math.Min(1.0, 64.0 / batchSize);
 
     /// <summary>
     /// The encoder of the run: the initial encoder's layout when there is one (options that contradict it are an

@@ -53,6 +53,11 @@ public sealed class ByolRecipeTests
         var choice = ByolRecipe.Choose(new ByolOptions { ImageSize = 64 }, 5, pretrained: true);
         choice.FrozenEncoderFraction.Should().BeInRange(0.05, 0.5);
         choice.FreezeEncoderBatchNorm.Should().BeTrue();
+        ByolRecipe.Choose(new ByolOptions { ImageSize = 64, BatchSize = 64 }, 5, pretrained: true).EncoderLearningRateScale.Should().Be(1);
+        var large = ByolRecipe.Choose(new ByolOptions { ImageSize = 64, BatchSize = 256 }, 5, pretrained: true);
+        large.EncoderLearningRateScale.Should().Be(0.25);
+        (large.BaseLearningRate * 256 / 256 * large.TrustCoefficient * large.EncoderLearningRateScale)
+            .Should().BeLessThanOrEqualTo(ByolRecipe.SafeEncoderStep + 1e-12, "a step at the peak lr moves a pretrained weight by at most the measured-safe fraction");
     }
 
     [Fact]
