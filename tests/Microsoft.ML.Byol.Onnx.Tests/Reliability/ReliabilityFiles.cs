@@ -18,7 +18,7 @@ internal sealed class ReliabilityFiles : IDisposable
     public string EncoderPath { get; }
 
     /// <summary>A bomb PNG declaring <paramref name="side"/>×<paramref name="side"/>.</summary>
-    public string Bomb(int side) => BombPng.Write(Path.Combine(Folder, $"bomb-{side}.png"), side, side);
+    public string Bomb(int side) => TestPng.WriteBomb(Path.Combine(Folder, $"bomb-{side}.png"), side, side);
 
     /// <summary>An ordinary 32×32 noise PNG.</summary>
     public string Png32(int seed = 1)

@@ -4,13 +4,13 @@ namespace Microsoft.ML.Byol.Reliability;
 
 /// <summary>The bomb files are valid PNG headers: SkiaSharp reads the declared size from them without decoding.</summary>
 [Trait("Category", "Reliability")]
-public sealed class BombPngTests
+public sealed class TestPngTests
 {
     [Fact]
     public void Crc32_IsPngs()
     {
         // The CRC of an IEND chunk (type only, no data) is the same in every PNG file.
-        BombPng.Crc32("IEND"u8).Should().Be(0xAE426082u);
+        TestPng.Crc32("IEND"u8).Should().Be(0xAE426082u);
     }
 
     [Theory]
@@ -18,7 +18,7 @@ public sealed class BombPngTests
     [InlineData(60_000, 60_000)]
     public void Header_DeclaresTheSize_InAFewHundredBytes(int width, int height)
     {
-        byte[] bytes = BombPng.Create(width, height);
+        byte[] bytes = TestPng.Bomb(width, height);
 
         using var data = SKData.CreateCopy(bytes);
         using var codec = SKCodec.Create(data);
