@@ -30,6 +30,16 @@ internal static class ResourceProbe
         return (error, watch.Elapsed, PeakWorkingSet() - before);
     }
 
+    /// <summary>
+    /// Whether the kernel refuses a single allocation far beyond its memory (Linux overcommit modes 0 and 2), so that
+    /// asking SkiaSharp for a terabyte bitmap fails at once instead of being granted and filled.
+    /// </summary>
+    public static bool RefusesHugeAllocations()
+    {
+        const string setting = "/proc/sys/vm/overcommit_memory";
+        return OperatingSystem.IsLinux() && File.Exists(setting) && File.ReadAllText(setting).Trim() is "0" or "2";
+    }
+
     private static long PeakWorkingSet()
     {
         using var process = Process.GetCurrentProcess();
