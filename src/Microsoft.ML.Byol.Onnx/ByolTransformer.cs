@@ -39,7 +39,8 @@ namespace Microsoft.ML.Byol;
 /// Reliability of <see cref="Transform"/>'s batched view (the per-row chain of prediction engines and of a saved zip is
 /// ML.NET's own, and checks neither): an <see cref="MLImage"/> column that is the direct output of <c>LoadImages</c>
 /// has each row's file header checked against <see cref="MaxImagePixels"/> before ML.NET decodes the file, so a small
-/// file declaring a huge image is refused with an <see cref="InvalidDataException"/> naming the row and the file; any
+/// file declaring a huge image is refused with an <see cref="InvalidDataException"/> naming the column and the file
+/// (not always the row: ML.NET decodes those rows ahead on several threads); any
 /// other MLImage column (in-memory images, or images transformed after loading) can only be checked once ML.NET has
 /// decoded it, which does not prevent the allocation. Float-vector rows holding NaN or an infinity are refused with an
 /// <see cref="InvalidDataException"/> naming the row. Transparent pixels come out black: ML.NET's <c>MLImage</c>
@@ -140,8 +141,9 @@ public sealed class ByolTransformer : ITransformer, IDisposable
     /// per-row chain's schema and values, but a cursor that reads the embedding scores up to
     /// <see cref="DefaultBatchSize"/> rows per ONNX Runtime run. It reads the input twice in step (pixels ahead, the
     /// other columns behind), so the input must give the same rows in the same order each time; it cannot shuffle.
-    /// Reading the embedding throws <see cref="InvalidDataException"/> (naming the row) for an image larger than
-    /// <see cref="MaxImagePixels"/> and for a float-vector row holding NaN or an infinity (see the remarks).
+    /// Reading the embedding throws <see cref="InvalidDataException"/> for an image larger than
+    /// <see cref="MaxImagePixels"/> (naming its file when known) and for a float-vector row holding NaN or an
+    /// infinity (naming the row); see the remarks.
     /// </summary>
     public IDataView Transform(IDataView input)
     {

@@ -37,21 +37,32 @@ internal sealed class LimitedImageView : IDataView
 
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
+        var needed = Needed(columnsNeeded, out bool wrap);
+        var cursor = _input.GetRowCursor(needed, rand);
+        return wrap ? Wrap(cursor) : cursor;
+    }
+
+    /// <summary>The input's cursor set (ML.NET may decode on several threads), each cursor wrapped.</summary>
+    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
+    {
+        var needed = Needed(columnsNeeded, out bool wrap);
+        var cursors = _input.GetRowCursorSet(needed, n, rand);
+        return wrap ? cursors.Select(Wrap).ToArray() : cursors;
+    }
+
+    /// <summary>The columns to ask the input for: the path column too when the image column is read and has one.</summary>
+    private List<DataViewSchema.Column> Needed(IEnumerable<DataViewSchema.Column> columnsNeeded, out bool wrap)
+    {
         ArgumentNullException.ThrowIfNull(columnsNeeded);
         var needed = columnsNeeded.ToList();
-        if (!needed.Any(c => c.Index == _image.Index))
-        {
-            return _input.GetRowCursor(needed, rand);
-        }
-
-        if (_source is not null && !needed.Any(c => c.Index == _source.PathColumn.Index))
+        wrap = needed.Any(c => c.Index == _image.Index);
+        if (wrap && _source is not null && !needed.Any(c => c.Index == _source.PathColumn.Index))
         {
             needed.Add(_source.PathColumn);
         }
 
-        return new LimitedImageCursor(_input.GetRowCursor(needed, rand), _image, _source, _maxPixels);
+        return needed;
     }
 
-    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
-        new[] { GetRowCursor(columnsNeeded, rand) };
+    private DataViewRowCursor Wrap(DataViewRowCursor cursor) => new LimitedImageCursor(cursor, _image, _source, _maxPixels);
 }

@@ -33,7 +33,19 @@ internal sealed class PixelReader : IDisposable
     /// <summary>Moves to the next row and writes its 3×S×S pixels at <paramref name="destination"/>; false at the end.</summary>
     public bool ReadNext(Span<float> destination)
     {
-        if (!_cursor.MoveNext())
+        bool moved;
+        try
+        {
+            moved = _cursor.MoveNext();
+        }
+        catch (Exception e) when (DataError(e) is { } data)
+        {
+            // ML.NET may decode on several threads: a worker's error comes out of MoveNext, wrapped.
+            // Those threads read ahead, so the row is not known here; the message names the file when there is one.
+            throw new InvalidDataException($"Column '{_columnName}' (an image read ahead on ML.NET's threads): {data.Message}", data);
+        }
+
+        if (!moved)
         {
             return false;
         }
@@ -42,9 +54,10 @@ internal sealed class PixelReader : IDisposable
         {
             _getter(ref _value);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (DataError(e) is { } data)
         {
-            throw new InvalidDataException($"Row {_cursor.Position} of column '{_columnName}': {e.Message}", e);
+            // ML.NET may decode on several threads and wrap a worker's error in an InvalidOperationException.
+            throw new InvalidDataException($"Row {_cursor.Position} of column '{_columnName}': {data.Message}", data);
         }
 
         if (_value.Length != _channels * _plane)
@@ -69,4 +82,18 @@ internal sealed class PixelReader : IDisposable
     }
 
     public void Dispose() => _cursor.Dispose();
+
+    /// <summary>The <see cref="InvalidDataException"/> (the size limit, an unallocatable image) in an error's inner chain.</summary>
+    private static InvalidDataException? DataError(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is InvalidDataException data)
+            {
+                return data;
+            }
+        }
+
+        return null;
+    }
 }

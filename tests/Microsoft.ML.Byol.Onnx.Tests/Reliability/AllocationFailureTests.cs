@@ -46,6 +46,6 @@ public sealed class AllocationFailureTests : IDisposable
 
         var act = () => Pictures.Column(scored, "Embedding");
 
-        act.Should().Throw<InvalidDataException>().WithMessage($"Row 0*{bomb}*could not be allocated*");
+        act.Should().Throw<InvalidDataException>().WithMessage($"*'Image'*{bomb}*could not be allocated*");
     }
 }

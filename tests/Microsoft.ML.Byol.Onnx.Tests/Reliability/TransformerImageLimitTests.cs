@@ -4,7 +4,8 @@ namespace Microsoft.ML.Byol.Reliability;
 
 /// <summary>
 /// The transformer's batched view reads LoadImages' output through the size limit: each row's file header is checked
-/// before ML.NET decodes the file; in-memory images are checked once decoded.
+/// before ML.NET decodes the file; in-memory images are checked once decoded. ML.NET decodes LoadImages' rows ahead on
+/// several threads there, so the error names the column and the file, not always the row.
 /// </summary>
 [Trait("Category", "Reliability")]
 public sealed class TransformerImageLimitTests : IDisposable
@@ -31,7 +32,7 @@ public sealed class TransformerImageLimitTests : IDisposable
     [Theory]
     [InlineData(20_000)]
     [InlineData(60_000)]
-    public void BombPng_IsRefusedBeforeMlNetDecodesIt_NamingRowAndFile(int side)
+    public void BombPng_IsRefusedBeforeMlNetDecodesIt_NamingColumnAndFile(int side)
     {
         string bomb = _files.Bomb(side);
         using var byol = Create();
@@ -40,7 +41,7 @@ public sealed class TransformerImageLimitTests : IDisposable
         var (error, elapsed, peakRise) = ResourceProbe.Run(() => Pictures.Column(scored, "Embedding"));
 
         error.Should().BeOfType<InvalidDataException>().Which.Message.Should()
-            .StartWith("Row 1 of column 'Image'").And.Contain(bomb).And.Contain($"{side}×{side}").And.Contain("refused before decoding");
+            .Contain("'Image'").And.Contain(bomb).And.Contain($"{side}×{side}").And.Contain("refused before decoding");
         elapsed.Should().BeLessThan(TimeSpan.FromSeconds(3));
         peakRise.Should().BeLessThan(ResourceProbe.AllowedPeakRise);
     }
@@ -66,7 +67,7 @@ public sealed class TransformerImageLimitTests : IDisposable
         using (var strict = Create(maxImagePixels: 100))
         {
             var act = () => Pictures.Column(strict.Transform(LoadImages(null, png)), "Embedding");
-            act.Should().Throw<InvalidDataException>().WithMessage($"Row 0*{png}*32×32*MaxImagePixels = 100*");
+            act.Should().Throw<InvalidDataException>().WithMessage($"*'Image'*{png}*32×32*MaxImagePixels = 100*");
         }
 
         using var byol = Create();
@@ -82,7 +83,7 @@ public sealed class TransformerImageLimitTests : IDisposable
 
         var act = () => Pictures.Column(strict.Transform(view), "Embedding");
 
-        act.Should().Throw<InvalidDataException>().WithMessage("Row 0*32×32*MaxImagePixels = 100*")
+        act.Should().Throw<InvalidDataException>().WithMessage("*'Image'*32×32*MaxImagePixels = 100*")
             .Which.Message.Should().NotContain("refused before decoding");
     }
 }
