@@ -56,7 +56,7 @@ internal sealed class PixelReader : IDisposable
         }
         catch (Exception e) when (DataError(e) is { } data)
         {
-            // ML.NET may decode on several threads and wrap a worker's error in an InvalidOperationException.
+            // Read on this thread: the row is known.
             throw new InvalidDataException($"Row {_cursor.Position} of column '{_columnName}': {data.Message}", data);
         }
 
@@ -73,6 +73,7 @@ internal sealed class PixelReader : IDisposable
                 $"Row {_cursor.Position} of column '{_columnName}' holds {destination[bad]} at index {bad}; pixel values must be " +
                 "finite (in [0, 1]). The encoder would return a NaN embedding; training refuses such rows too.");
         }
+
         for (int c = _channels; c < 3; c++)
         {
             destination[.._plane].CopyTo(destination.Slice(c * _plane, _plane));
