@@ -1,4 +1,5 @@
 using Microsoft.ML.Byol.Embedding;
+using Microsoft.ML.Byol.Scoring;
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 
@@ -34,15 +35,15 @@ public sealed class ByolEmbedder : IDisposable
     private readonly ReaderWriterLockSlim _life = new(LockRecursionPolicy.SupportsRecursion);
     private bool _disposed;
 
-    private ByolEmbedder(InferenceSession session, ByolEncoderInfo info, int batchSize, string provider)
+    private ByolEmbedder(InferenceSession session, ByolEncoderInfo info, int batchSize, string provider, long maxImagePixels)
     {
         _session = session;
         EncoderInfo = info;
         BatchSize = batchSize;
         ExecutionProvider = provider;
         var preprocessor = new ImageBatchPreprocessor(new MLContext(), info.ImageSize);
-        _workspaces = new WorkspacePool(info.ImageSize, maxKept: 2 * Environment.ProcessorCount + 2);
-        _sources = new ImageSources(preprocessor, _workspaces);
+        _workspaces = new WorkspacePool(info.ImageSize, maxKept: 2 * Environment.ProcessorCount + 2, maxImagePixels);
+        _sources = new ImageSources(preprocessor, _workspaces, maxImagePixels);
         _pool = new PixelBufferPool(batchSize * preprocessor.PixelsPerImage, maxKept: 2 * Environment.ProcessorCount + 2);
         _runner = new BatchRunner(session, info);
         _pipeline = new BatchPipeline(_runner, _pool, batchSize, BatchPipeline.WorkersFor(Environment.ProcessorCount));
@@ -90,7 +91,10 @@ public sealed class ByolEmbedder : IDisposable
     /// </summary>
     /// <returns>One array of <see cref="EmbeddingSize"/> floats per image, in order.</returns>
     /// <exception cref="ArgumentException">An image is null.</exception>
-    /// <exception cref="InvalidDataException">An image cannot be read (e.g. already disposed); the message gives its index.</exception>
+    /// <exception cref="InvalidDataException">
+    /// An image cannot be read (e.g. already disposed), or has more pixels than
+    /// <see cref="ByolEmbedderOptions.MaxImagePixels"/>; the message gives its index.
+    /// </exception>
     public float[][] Embed(IReadOnlyList<MLImage> images)
     {
         ArgumentNullException.ThrowIfNull(images);
@@ -105,10 +109,18 @@ public sealed class ByolEmbedder : IDisposable
         return Guarded(() => _pipeline.Run(images.Count, (start, count, buffer, threads) => _sources.FromImages(images, start, count, buffer, threads)));
     }
 
-    /// <summary>Decodes image files (any format ML.NET's <c>LoadImages</c> reads) and embeds them.</summary>
+    /// <summary>
+    /// Decodes image files (any format ML.NET's <c>LoadImages</c> reads) and embeds them. Each file's declared size
+    /// is read from its header and checked against <see cref="ByolEmbedderOptions.MaxImagePixels"/> before any pixel
+    /// memory is allocated. Transparent pixels come out black, as in <c>LoadImages</c> (alpha is premultiplied into
+    /// the colours, then dropped).
+    /// </summary>
     /// <returns>One array of <see cref="EmbeddingSize"/> floats per file, in order.</returns>
     /// <exception cref="FileNotFoundException">A file does not exist (the message names it).</exception>
-    /// <exception cref="InvalidDataException">A file cannot be decoded as an image (the message names it).</exception>
+    /// <exception cref="InvalidDataException">
+    /// A file cannot be decoded as an image, declares more pixels than <see cref="ByolEmbedderOptions.MaxImagePixels"/>,
+    /// or its pixels cannot be allocated (the message names the file, and the declared size).
+    /// </exception>
     public float[][] EmbedFiles(IReadOnlyList<string> imagePaths)
     {
         ArgumentNullException.ThrowIfNull(imagePaths);
@@ -127,7 +139,9 @@ public sealed class ByolEmbedder : IDisposable
     /// Embeds images already resized and scaled: <paramref name="count"/> images of planar R, G, B floats in [0, 1],
     /// [count, 3, S, S] with S = <see cref="ByolEncoderInfo.ImageSize"/> (as the transformer's float-vector input).
     /// </summary>
-    /// <exception cref="ArgumentException">The span does not hold count×3×S×S values.</exception>
+    /// <exception cref="ArgumentException">
+    /// The span does not hold count×3×S×S values, or holds a NaN or infinite value (the message gives the image and the index).
+    /// </exception>
     public float[][] EmbedPixels(ReadOnlySpan<float> chwPixels, int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
@@ -136,6 +150,12 @@ public sealed class ByolEmbedder : IDisposable
         {
             throw new ArgumentException(
                 $"Expected {count}×3×{size}×{size} = {(long)count * plane} pixel values for {count} images, got {chwPixels.Length}.", nameof(chwPixels));
+        }
+
+        if (FiniteValues.FirstNonFinite(chwPixels) is int bad)
+        {
+            throw new ArgumentException(
+                $"Image {bad / plane} holds {chwPixels[bad]} at index {bad % plane}; pixels must be finite (in [0, 1]).", nameof(chwPixels));
         }
 
         _life.EnterReadLock();
@@ -199,6 +219,7 @@ public sealed class ByolEmbedder : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), options.GpuDeviceId, "GpuDeviceId must be 0 or more (null for CPU).");
         }
 
+        ImageLimits.RequirePositive(options.MaxImagePixels, nameof(options));
         if (options.IntraOpThreads is < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.IntraOpThreads, "IntraOpThreads must be 0 (default) or more.");
@@ -207,7 +228,7 @@ public sealed class ByolEmbedder : IDisposable
         var session = EmbedderSession.Open(model, options, source, out string provider);
         try
         {
-            return new ByolEmbedder(session, info, BatchSizeFor(session, info, options.BatchSize, source), provider);
+            return new ByolEmbedder(session, info, BatchSizeFor(session, info, options.BatchSize, source), provider, options.MaxImagePixels);
         }
         catch
         {

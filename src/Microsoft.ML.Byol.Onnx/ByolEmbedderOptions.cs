@@ -1,3 +1,5 @@
+using Microsoft.ML.Byol.Embedding;
+
 namespace Microsoft.ML.Byol;
 
 /// <summary>How a <see cref="ByolEmbedder"/> runs its ONNX Runtime session.</summary>
@@ -17,4 +19,13 @@ public sealed class ByolEmbedderOptions
 
     /// <summary>Threads ONNX Runtime uses inside one operator (null: ONNX Runtime's default, one per physical core).</summary>
     public int? IntraOpThreads { get; set; }
+
+    /// <summary>
+    /// Largest image decoded, in pixels (width × height; default 100 000 000). <see cref="ByolEmbedder.EmbedFiles"/>
+    /// reads the size each file declares in its header and refuses a larger one with an
+    /// <see cref="InvalidDataException"/> naming the file, before any pixel memory is allocated: a small compressed
+    /// file can declare an image of many gigabytes. <see cref="ByolEmbedder.Embed"/> refuses larger in-memory images
+    /// too, but those are decoded already.
+    /// </summary>
+    public long MaxImagePixels { get; set; } = ImageLimits.DefaultMaxPixels;
 }

@@ -1,3 +1,4 @@
+using Microsoft.ML.Byol.Embedding;
 using Microsoft.ML.Byol.Scoring;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -35,6 +36,17 @@ namespace Microsoft.ML.Byol;
 /// Microsoft.ML.ImageAnalytics and Microsoft.ML.OnnxTransformer.
 /// </para>
 /// <para>
+/// Reliability of <see cref="Transform"/>'s batched view (the per-row chain of prediction engines and of a saved zip is
+/// ML.NET's own, and checks neither): an <see cref="MLImage"/> column that is the direct output of <c>LoadImages</c>
+/// has each row's file header checked against <see cref="MaxImagePixels"/> before ML.NET decodes the file, so a small
+/// file declaring a huge image is refused with an <see cref="InvalidDataException"/> naming the column and the file
+/// (not always the row: ML.NET decodes those rows ahead on several threads); any
+/// other MLImage column (in-memory images, or images transformed after loading) can only be checked once ML.NET has
+/// decoded it, which does not prevent the allocation. Float-vector rows holding NaN or an infinity are refused with an
+/// <see cref="InvalidDataException"/> naming the row. Transparent pixels come out black: ML.NET's <c>MLImage</c>
+/// premultiplies alpha into the colours, and the alpha channel is then dropped; training sees the same pixels.
+/// </para>
+/// <para>
 /// The transformer owns a temporary folder holding the ONNX files its OnnxTransformers read; <see cref="Dispose"/>
 /// releases the ONNX Runtime sessions and deletes that folder.
 /// </para>
@@ -52,9 +64,10 @@ public sealed class ByolTransformer : ITransformer, IDisposable
 
     private ByolTransformer(
         TransformsCatalog transforms, byte[] onnxModel, ByolEncoderInfo info, string outputColumnName, string inputColumnName,
-        int? gpuDeviceId, bool fallbackToCpu)
+        int? gpuDeviceId, bool fallbackToCpu, long maxImagePixels)
     {
         _onnxModel = onnxModel;
+        MaxImagePixels = maxImagePixels;
         EncoderInfo = info;
         OutputColumnName = outputColumnName;
         InputColumnName = inputColumnName;
@@ -75,6 +88,12 @@ public sealed class ByolTransformer : ITransformer, IDisposable
     /// <summary>The column added: a known-size vector of <see cref="ByolEncoderInfo.EmbeddingSize"/> floats.</summary>
     public string OutputColumnName { get; }
 
+    /// <summary>
+    /// Largest image <see cref="Transform"/>'s batched view accepts, in pixels (width × height): the transformer from
+    /// <c>ByolPretrain</c> takes <c>ByolOptions.MaxImagePixels</c>, the one from <c>ApplyByolEncoder</c> 100 000 000.
+    /// </summary>
+    public long MaxImagePixels { get; }
+
     /// <summary>True: every row maps to one row.</summary>
     public bool IsRowToRowMapper => true;
 
@@ -84,18 +103,19 @@ public sealed class ByolTransformer : ITransformer, IDisposable
     /// <summary>Creates the transformer for an encoder's ONNX bytes (used by the training package's estimator).</summary>
     /// <exception cref="InvalidDataException">The bytes are not a BYOL encoder.</exception>
     internal static ByolTransformer Create(
-        IHostEnvironment env, byte[] onnxModel, string outputColumnName, string inputColumnName, int? gpuDeviceId, bool fallbackToCpu)
+        IHostEnvironment env, byte[] onnxModel, string outputColumnName, string inputColumnName, int? gpuDeviceId, bool fallbackToCpu,
+        long maxImagePixels = ImageLimits.DefaultMaxPixels)
     {
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(onnxModel);
         return Create(CatalogEnvironment.CatalogFor(env), onnxModel, ByolEncoderInfo.FromOnnxBytes(onnxModel),
-            outputColumnName, inputColumnName, gpuDeviceId, fallbackToCpu);
+            outputColumnName, inputColumnName, gpuDeviceId, fallbackToCpu, maxImagePixels);
     }
 
     /// <summary>Creates the transformer over a catalog, for an encoder already described by <paramref name="info"/>.</summary>
     internal static ByolTransformer Create(
         TransformsCatalog transforms, byte[] onnxModel, ByolEncoderInfo info, string outputColumnName, string inputColumnName,
-        int? gpuDeviceId, bool fallbackToCpu)
+        int? gpuDeviceId, bool fallbackToCpu, long maxImagePixels = ImageLimits.DefaultMaxPixels)
     {
         ArgumentNullException.ThrowIfNull(transforms);
         ArgumentNullException.ThrowIfNull(onnxModel);
@@ -107,7 +127,8 @@ public sealed class ByolTransformer : ITransformer, IDisposable
             throw new ArgumentOutOfRangeException(nameof(gpuDeviceId), gpuDeviceId, "A GPU device id is 0 or more (null for CPU).");
         }
 
-        return new ByolTransformer(transforms, (byte[])onnxModel.Clone(), info, outputColumnName, inputColumnName, gpuDeviceId, fallbackToCpu);
+        ImageLimits.RequirePositive(maxImagePixels, nameof(maxImagePixels));
+        return new ByolTransformer(transforms, (byte[])onnxModel.Clone(), info, outputColumnName, inputColumnName, gpuDeviceId, fallbackToCpu, maxImagePixels);
     }
 
     /// <summary>Checks the input column and returns the input schema plus the embedding column.</summary>
@@ -120,12 +141,15 @@ public sealed class ByolTransformer : ITransformer, IDisposable
     /// per-row chain's schema and values, but a cursor that reads the embedding scores up to
     /// <see cref="DefaultBatchSize"/> rows per ONNX Runtime run. It reads the input twice in step (pixels ahead, the
     /// other columns behind), so the input must give the same rows in the same order each time; it cannot shuffle.
+    /// Reading the embedding throws <see cref="InvalidDataException"/> for an image larger than
+    /// <see cref="MaxImagePixels"/> (naming its file when known) and for a float-vector row holding NaN or an
+    /// infinity (naming the row); see the remarks.
     /// </summary>
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var scoring = ChainFor(input.Schema);
-        return new BatchedScoringView(input, scoring.Chain.Transform(input), scoring, _scorer, OutputColumnName);
+        return new BatchedScoringView(input, scoring.Chain.Transform(input), scoring, _scorer, InputColumnName, OutputColumnName, MaxImagePixels);
     }
 
     /// <summary>The per-row chain's own view (one ONNX Runtime run per row): the reference the batched view must equal.</summary>

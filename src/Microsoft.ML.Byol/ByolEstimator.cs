@@ -48,7 +48,11 @@ public sealed class ByolEstimator : IEstimator<ByolTransformer>
 
     /// <summary>Trains the encoder on <paramref name="input"/> and returns the scoring transformer.</summary>
     /// <exception cref="ArgumentException">An option, the input column or the data is invalid (checked before training).</exception>
-    /// <exception cref="InvalidDataException"><see cref="ByolOptions.InitialEncoderPath"/> is not a ResNet this library can read.</exception>
+    /// <exception cref="InvalidDataException">
+    /// <see cref="ByolOptions.InitialEncoderPath"/> is not a ResNet this library can read; or an image is larger than
+    /// <see cref="ByolOptions.MaxImagePixels"/>, or its pixels cannot be allocated (the message names the row and, when
+    /// known, the file).
+    /// </exception>
     /// <exception cref="OperationCanceledException"><see cref="ByolOptions.CancellationToken"/> was cancelled.</exception>
     public ByolTransformer Fit(IDataView input)
     {
@@ -63,7 +67,7 @@ public sealed class ByolEstimator : IEstimator<ByolTransformer>
         var initial = InitialEncoder(Log);
         var mlContext = new MLContext(seed);
         using var store = ImageCacheBuilder.Build(mlContext, input, _options.InputColumnName, _options.ImageSize,
-            _options.MaxCacheMemoryBytes ?? DefaultCacheBudget(), Log, _options.CancellationToken);
+            _options.MaxCacheMemoryBytes ?? DefaultCacheBudget(), Log, _options.CancellationToken, maxImagePixels: _options.MaxImagePixels);
         var monitor = _options.MonitorLabelColumnName is { } label
             ? KnnMonitor.Create(store, MonitorLabels.Read(mlContext, input, label, store.Count), seed)
             : null;
@@ -74,7 +78,7 @@ public sealed class ByolEstimator : IEstimator<ByolTransformer>
         var summary = run.Summary(result.StepsDone, result.Device, result.Elapsed, result.FinalLoss, note);
         byte[] onnx = EncoderExporter.Export(result.Encoder, run.Encoder.ImageSize, foldBatchNorm: true, summary);
         Log($"BYOL: exported the online encoder to ONNX ({onnx.Length / 1024.0 / 1024.0:F1} MB, embedding size {run.Encoder.Layout().EmbeddingSize}).");
-        return ByolTransformer.Create(_host, onnx, _options.OutputColumnName, _options.InputColumnName, gpuDeviceId: null, fallbackToCpu: true);
+        return ByolTransformer.Create(_host, onnx, _options.OutputColumnName, _options.InputColumnName, gpuDeviceId: null, fallbackToCpu: true, _options.MaxImagePixels);
     }
 
     /// <summary>

@@ -15,7 +15,12 @@ public sealed class ByolOptions
     private ByolArchitecture? _architecture;
     private float? _widthMultiplier;
 
-    /// <summary>Input column: an <c>MLImage</c> column, or a known-size float vector of C×H×W pixels (C = 1 or 3) in [0, 1] or [0, 255].</summary>
+    /// <summary>
+    /// Input column: an <c>MLImage</c> column, or a known-size float vector of C×S×S planar pixels (C = 1 or 3,
+    /// S = <see cref="ImageSize"/>) with every value in [0, 1]; other values (e.g. bytes in [0, 255], NaN) are an
+    /// error naming the row. Images with transparency are seen as ML.NET's <c>MLImage</c> holds them: alpha
+    /// premultiplied into the colours, then dropped, so transparent pixels are black (the scoring path sees the same).
+    /// </summary>
     public string InputColumnName { get; set; } = "Image";
 
     /// <summary>Output column: a known-size float vector, the representation y of the online encoder.</summary>
@@ -187,6 +192,17 @@ public sealed class ByolOptions
     /// than the last; the log says which was kept. Default true.
     /// </summary>
     public bool KeepBestMonitoredEncoder { get; set; } = true;
+
+    /// <summary>
+    /// Largest image decoded, in pixels (width × height; default 100 000 000). A small compressed file can declare a
+    /// huge image (a 3 KB PNG can declare 20 000×20 000, 1.6 GB of pixels), so an image over the limit stops
+    /// <see cref="ByolEstimator.Fit"/> with an <see cref="InvalidDataException"/> naming the row and the file. When the
+    /// input column is the direct output of <c>LoadImages</c>, each file's header is checked before ML.NET decodes it;
+    /// for other image columns (in-memory <c>MLImage</c>s, or images transformed after loading) only the decoded
+    /// image can be checked, which cannot prevent its allocation. The transformer <see cref="ByolEstimator.Fit"/>
+    /// returns keeps the limit.
+    /// </summary>
+    public long MaxImagePixels { get; set; } = Embedding.ImageLimits.DefaultMaxPixels;
 
     /// <summary>Receives a report after every optimizer step.</summary>
     public IProgress<ByolProgress>? Progress { get; set; }

@@ -35,6 +35,7 @@ internal static class ByolOptionsValidation
             throw Invalid(nameof(ByolOptions.TrustCoefficient), eta, "must be a positive number (or null: the recipe's)");
         if (options.MaxCacheMemoryBytes is < 0)
             throw Invalid(nameof(ByolOptions.MaxCacheMemoryBytes), options.MaxCacheMemoryBytes, "must be 0 or more (or null)");
+        RequirePositive(options.MaxImagePixels, nameof(ByolOptions.MaxImagePixels));
         if (options.WarmupEpochs is { } warmup && !(warmup >= 0 && double.IsFinite(warmup)))
             throw Invalid(nameof(ByolOptions.WarmupEpochs), warmup, "must be 0 or more (or null: the recipe's)");
         if (options.TauBase is { } tau && !(tau >= 0 && tau <= 1))

@@ -8,9 +8,10 @@ namespace Microsoft.ML.Byol.Embedding;
 /// dropped (as <c>SKBitmap.Decode</c> does), complete or incomplete input accepted, and any colour type other than
 /// BGRA or RGBA 8888 (grey PNGs and JPEGs, for example) copied to BGRA 8888 (as <c>MLImage</c> does). The decoded
 /// bitmap is kept and reused for the next file of the same size and format, so a run of equal-sized files allocates
-/// no pixel memory. Not thread-safe: one decoder per thread.
+/// no pixel memory. The size the file declares is checked against a limit (<see cref="ImageLimits"/>) before any pixel
+/// memory is allocated. Not thread-safe: one decoder per thread.
 /// </summary>
-internal sealed class ImageFileDecoder : IDisposable
+internal sealed class ImageFileDecoder(long maxPixels = ImageLimits.DefaultMaxPixels) : IDisposable
 {
     private SKBitmap? _decoded;
     private SKBitmap? _converted;
@@ -20,7 +21,9 @@ internal sealed class ImageFileDecoder : IDisposable
     /// until its next call.
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is not an image SkiaSharp can decode.</exception>
+    /// <exception cref="InvalidDataException">
+    /// The file is not an image SkiaSharp can decode, declares more pixels than the limit, or its pixels cannot be allocated.
+    /// </exception>
     public SKBitmap Decode(string path)
     {
         if (!File.Exists(path))
@@ -31,13 +34,23 @@ internal sealed class ImageFileDecoder : IDisposable
         using var codec = SKCodec.Create(path)
             ?? throw new InvalidDataException($"Image file '{path}' could not be decoded as an image (no codec recognises it).");
         var info = codec.Info;
+        ImageLimits.Check(info, maxPixels, path);
         if (info.AlphaType == SKAlphaType.Unpremul)
         {
             info.AlphaType = SKAlphaType.Premul;
         }
 
         info.ColorSpace = null;
-        var bitmap = Reuse(ref _decoded, info);
+        SKBitmap bitmap;
+        try
+        {
+            bitmap = Reuse(ref _decoded, info);
+        }
+        catch (Exception e) when (ImageLimits.IsAllocationFailure(e))
+        {
+            throw ImageLimits.AllocationFailed($"Image file '{path}' ({info.Width}×{info.Height})", e);
+        }
+
         var result = codec.GetPixels(info, bitmap.GetPixels());
         if (result != SKCodecResult.Success && result != SKCodecResult.IncompleteInput)
         {
@@ -86,8 +99,21 @@ internal sealed class ImageFileDecoder : IDisposable
             throw new InvalidDataException($"Image file '{path}' has an unsupported pixel format ({bitmap.ColorType}).");
         }
 
-        var copy = bitmap.Copy(SKColorType.Bgra8888)
-            ?? throw new InvalidDataException($"Image file '{path}' could not be converted from {bitmap.ColorType} to BGRA.");
+        SKBitmap? copy;
+        try
+        {
+            copy = bitmap.Copy(SKColorType.Bgra8888);
+        }
+        catch (Exception e) when (ImageLimits.IsAllocationFailure(e))
+        {
+            throw ImageLimits.AllocationFailed($"Image file '{path}' ({bitmap.Width}×{bitmap.Height})", e);
+        }
+
+        if (copy is null)
+        {
+            throw new InvalidDataException($"Image file '{path}' could not be converted from {bitmap.ColorType} to BGRA.");
+        }
+
         _converted?.Dispose();
         _converted = copy;
         return copy;

@@ -7,8 +7,9 @@ namespace Microsoft.ML.Byol.Embedding;
 /// Fills one batch's pixel buffer from images or image files, on the threads it is given: the batch is cut into one
 /// chunk per thread, and each chunk is prepared with a pooled <see cref="ImageWorkspace"/> (files, and images already
 /// S×S) or, for in-memory images that need resizing, ML.NET's own transforms (<see cref="ImageBatchPreprocessor"/>).
+/// In-memory images larger than <c>maxPixels</c> are refused (after the fact: they are decoded already).
 /// </summary>
-internal sealed class ImageSources(ImageBatchPreprocessor preprocessor, WorkspacePool workspaces)
+internal sealed class ImageSources(ImageBatchPreprocessor preprocessor, WorkspacePool workspaces, long maxPixels = ImageLimits.DefaultMaxPixels)
 {
     private int Plane => preprocessor.PixelsPerImage;
 
@@ -25,7 +26,7 @@ internal sealed class ImageSources(ImageBatchPreprocessor preprocessor, Workspac
                 for (int i = 0; i < n; i++)
                 {
                     var image = images[from + i];
-                    if (!IsSized(image, size, from + i))
+                    if (!IsSized(image, size, from + i, maxPixels))
                     {
                         toResize.Add(image);
                         slots.Add(i);
@@ -65,17 +66,24 @@ internal sealed class ImageSources(ImageBatchPreprocessor preprocessor, Workspac
             }
         });
 
-    /// <summary>Whether ML.NET would hand the image on unresized (it is S×S); a disposed image is named.</summary>
-    private static bool IsSized(MLImage image, int size, int index)
+    /// <summary>
+    /// Whether ML.NET would hand the image on unresized (it is S×S); a disposed image is named, and so is one larger
+    /// than the limit.
+    /// </summary>
+    private static bool IsSized(MLImage image, int size, int index, long maxPixels)
     {
+        int width, height;
         try
         {
-            return image.Width == size && image.Height == size;
+            (width, height) = (image.Width, image.Height);
         }
         catch (InvalidOperationException e)
         {
             throw new InvalidDataException($"Image {index} could not be turned into pixels ({e.GetType().Name}: {e.Message}).", e);
         }
+
+        ImageLimits.Check(width, height, maxPixels, $"Image {index}" + (image.Tag is { Length: > 0 } tag ? $" ('{tag}')" : ""), declared: false);
+        return width == size && height == size;
     }
 
     private void ForChunks(int start, int count, float[] buffer, int threads, Action<int, int, Memory<float>> fill)

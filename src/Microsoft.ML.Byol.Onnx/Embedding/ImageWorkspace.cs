@@ -11,17 +11,23 @@ namespace Microsoft.ML.Byol.Embedding;
 /// </summary>
 internal sealed class ImageWorkspace : IDisposable
 {
-    private readonly ImageFileDecoder _decoder = new();
+    private readonly ImageFileDecoder _decoder;
     private readonly IsoCropResizer _resizer;
 
-    public ImageWorkspace(int imageSize) => _resizer = new IsoCropResizer(imageSize);
+    /// <param name="imageSize">The side S of the encoder's square input.</param>
+    /// <param name="maxPixels">Largest image decoded, in pixels (checked on the file's header, before decoding).</param>
+    public ImageWorkspace(int imageSize, long maxPixels = ImageLimits.DefaultMaxPixels)
+    {
+        _decoder = new ImageFileDecoder(maxPixels);
+        _resizer = new IsoCropResizer(imageSize);
+    }
 
     /// <summary>The side S of the encoder's square input.</summary>
     public int ImageSize => _resizer.Size;
 
     /// <summary>Decodes, resizes and writes one file's 3×S×S pixels.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file cannot be decoded.</exception>
+    /// <exception cref="InvalidDataException">The file cannot be decoded, or is larger than the limit.</exception>
     public void WriteFile(string path, Span<float> destination)
     {
         var resized = _resizer.Resize(_decoder.Decode(path));

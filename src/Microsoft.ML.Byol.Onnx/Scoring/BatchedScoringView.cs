@@ -7,7 +7,8 @@ namespace Microsoft.ML.Byol.Scoring;
 /// cursor that needs the embedding scores its rows in batches, one ONNX Runtime run per batch. Cursors that do not
 /// need the embedding are the chain's own. Rows come in input order: no shuffling, and one cursor per cursor set.
 /// </summary>
-internal sealed class BatchedScoringView(IDataView input, IDataView scored, ScoringChain scoring, BatchScorer scorer, string outputColumnName)
+internal sealed class BatchedScoringView(
+    IDataView input, IDataView scored, ScoringChain scoring, BatchScorer scorer, string inputColumnName, string outputColumnName, long maxImagePixels)
     : IDataView
 {
     public DataViewSchema Schema => scored.Schema;
@@ -32,7 +33,7 @@ internal sealed class BatchedScoringView(IDataView input, IDataView scored, Scor
         PixelReader? pixels = null;
         try
         {
-            pixels = new PixelReader(input, scoring, scorer.Info.ImageSize);
+            pixels = new PixelReader(input, scoring, scorer.Info.ImageSize, inputColumnName, maxImagePixels);
             return new BatchedScoringCursor(trailing, pixels, scorer, embedding);
         }
         catch

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.ML.Byol.Embedding;
 using Microsoft.ML.Byol.Torch;
 
 namespace Microsoft.ML.Byol.Data;
@@ -19,11 +20,14 @@ internal static class ImageCacheBuilder
     /// <param name="log">Receives progress sentences (about every 10 %) and a summary.</param>
     /// <param name="cancellationToken">Stops the pass.</param>
     /// <param name="temporaryDirectory">Folder of the memory-mapped file (null: the system's temporary folder).</param>
+    /// <param name="maxImagePixels">Largest image decoded, in pixels (checked on LoadImages' files before decoding).</param>
     /// <exception cref="ArgumentOutOfRangeException">The column is missing, or a size is not positive.</exception>
     /// <exception cref="ArgumentException">The column type is not accepted, or the data has no rows.</exception>
     /// <exception cref="InvalidOperationException">A row holds no usable picture (the message names the row).</exception>
+    /// <exception cref="InvalidDataException">An image is larger than <paramref name="maxImagePixels"/>, or its pixels cannot be allocated (the message names the row and file).</exception>
     public static ImageStore Build(MLContext mlContext, IDataView data, string columnName, int imageSize,
-        long memoryBudgetBytes, Action<string>? log, CancellationToken cancellationToken, string? temporaryDirectory = null)
+        long memoryBudgetBytes, Action<string>? log, CancellationToken cancellationToken, string? temporaryDirectory = null,
+        long maxImagePixels = ImageLimits.DefaultMaxPixels)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(data);
@@ -41,8 +45,11 @@ internal static class ImageCacheBuilder
         int count = (int)rows;
 
         using PixelRowReader reader = column.IsImage
-            ? new ImagePixelReader(mlContext, data, column, imageSize)
+            ? new ImagePixelReader(mlContext, data, column, imageSize, maxImagePixels)
             : new VectorPixelReader(data, column, imageSize);
+        if (reader is ImagePixelReader { ChecksFiles: false })
+            log?.Invoke($"Column '{columnName}' is not the direct output of LoadImages: image sizes are checked against MaxImagePixels " +
+                "only once ML.NET has decoded them, which cannot prevent the allocation of a huge image.");
         int channels = reader.Channels;
         long bytes = (long)count * channels * imageSize * imageSize;
         using CacheWriter writer = bytes <= memoryBudgetBytes

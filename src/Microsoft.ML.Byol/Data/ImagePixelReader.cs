@@ -1,3 +1,5 @@
+using Microsoft.ML.Byol.Embedding;
+using Microsoft.ML.Byol.Scoring;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
 
@@ -6,6 +8,8 @@ namespace Microsoft.ML.Byol.Data;
 /// <summary>
 /// Reads an MLImage column through ML.NET's own ResizeImages (isotropic, centre crop) and ExtractPixels (planar
 /// R, G, B bytes): the same pixels the scoring chain ResizeImages → ExtractPixels sees, before its 1/255 scale.
+/// The column is read through <see cref="LimitedImageView"/>: when it is LoadImages' own output, each row's file header
+/// is checked against the size limit before ML.NET decodes it; otherwise the decoded image is checked (after the fact).
 /// </summary>
 internal sealed class ImagePixelReader : PixelRowReader
 {
@@ -14,10 +18,13 @@ internal sealed class ImagePixelReader : PixelRowReader
     private readonly int _size;
     private VBuffer<byte> _buffer;
 
-    public ImagePixelReader(MLContext mlContext, IDataView data, ImageColumn column, int imageSize)
+    public ImagePixelReader(MLContext mlContext, IDataView data, ImageColumn column, int imageSize, long maxImagePixels)
         : base(column.Name)
     {
         _size = imageSize;
+        var limited = new LimitedImageView(data, column.Name, maxImagePixels);
+        ChecksFiles = limited.ChecksFiles;
+        data = limited;
         string suffix = Guid.NewGuid().ToString("N");
         string resized = "ByolResized_" + suffix, pixels = "ByolPixels_" + suffix;
         var pipeline = mlContext.Transforms.ResizeImages(resized, imageSize, imageSize, column.Name,
@@ -38,6 +45,9 @@ internal sealed class ImagePixelReader : PixelRowReader
 
     public override int Channels => 3;
 
+    /// <summary>Whether file headers are checked before decoding (the column is LoadImages' own output).</summary>
+    public bool ChecksFiles { get; }
+
     public override bool MoveNext() => _cursor.MoveNext();
 
     public override void Read(int row, Span<byte> destination)
@@ -45,6 +55,15 @@ internal sealed class ImagePixelReader : PixelRowReader
         try
         {
             _getter(ref _buffer);
+        }
+        catch (InvalidDataException e)
+        {
+            // The size limit, or pixels that could not be allocated (LimitedImageView names the file when it knows it).
+            throw RowDataError(row, e.Message, e);
+        }
+        catch (Exception e) when (ImageLimits.IsAllocationFailure(e))
+        {
+            throw RowDataError(row, $"its pixels could not be allocated ({e.Message}).", e);
         }
         catch (InvalidOperationException e) when (e.Message.Contains("disposed", StringComparison.Ordinal))
         {

@@ -41,6 +41,10 @@ internal abstract class PixelRowReader : IDisposable
     protected InvalidOperationException RowError(int row, string problem, Exception? inner = null)
         => new($"Row {row} of input column '{ColumnName}'{DescribeRow()} {problem}", inner);
 
+    /// <summary>A data error about row <paramref name="row"/> (an image over the size limit, or one that cannot be allocated).</summary>
+    protected InvalidDataException RowDataError(int row, string problem, Exception? inner = null)
+        => new($"Row {row} of input column '{ColumnName}'{DescribeRow()}: {problem}", inner);
+
     private string DescribeRow()
     {
         var parts = new List<string>();

@@ -1,0 +1,34 @@
+using Microsoft.ML.Byol.Data;
+using Microsoft.ML.Byol.Tests.Data;
+using Microsoft.ML.Byol.Torch;
+
+namespace Microsoft.ML.Byol.Reliability;
+
+/// <summary>
+/// With the limit raised out of the way, a PNG declaring 1 000 000 × 1 000 000 makes ML.NET's LoadImages fail to
+/// allocate; training reports an InvalidDataException naming the row and the file, not SkiaSharp's bare
+/// System.Exception. Runs only where the kernel refuses a 4 TB allocation outright (overcommit modes 0 and 2).
+/// </summary>
+[Trait("Category", "Reliability")]
+public sealed class TrainingAllocationFailureTests : IDisposable
+{
+    private static readonly MLContext Ml = new(seed: 1);
+    private readonly string _folder = TestImages.TempFolder();
+
+    public TrainingAllocationFailureTests() => TorchRuntime.EnsureInitialized();
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [SkippableFact]
+    public void CacheBuilder_UnallocatableImage_IsInvalidDataNamingRowAndFile()
+    {
+        Skip.IfNot(ResourceProbe.RefusesHugeAllocations(), "the kernel may grant a 4 TB allocation here (overcommit mode 1)");
+        string bomb = TestPng.WriteBomb(Path.Combine(_folder, "huge.png"), 1_000_000, 1_000_000);
+        var rows = Ml.Data.LoadFromEnumerable(new[] { new TestImages.PathRow { Path = bomb } });
+        var data = Ml.Transforms.LoadImages("Image", null, "Path").Fit(rows).Transform(rows);
+
+        var act = () => ImageCacheBuilder.Build(Ml, data, "Image", 16, long.MaxValue, null, CancellationToken.None, maxImagePixels: long.MaxValue);
+
+        act.Should().Throw<InvalidDataException>().WithMessage($"Row 0 of input column 'Image'*{bomb}*could not be allocated*");
+    }
+}
