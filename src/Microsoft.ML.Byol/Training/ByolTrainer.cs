@@ -12,7 +12,8 @@ namespace Microsoft.ML.Byol.Training;
 /// <summary>
 /// The BYOL experiment loop: shuffled drop-last batches from an <see cref="ImageStore"/>, one <see cref="ByolStep"/>
 /// per batch at the scheduled learning rate and τ, then the hooks of the step: the fine-tuning phase switch, the
-/// NaN guard, the collapse monitor, progress, the kNN monitor with keep-best, and checkpoints with resume.
+/// NaN guard, the collapse monitor, progress, the kNN monitor with keep-best, checkpoints with resume, and a native
+/// heap trim every few steps (<see cref="NativeHeap"/>).
 /// Independent of ML.NET: it works on tensors.
 /// </summary>
 internal sealed class ByolTrainer
@@ -52,6 +53,7 @@ internal sealed class ByolTrainer
     {
         _plannedRun ??= RunPlanner.Plan(_options, store, initial, _seed, monitor, _log);
         var device = TorchRuntime.Prepare(_options, _seed, _log);
+        _log("BYOL: " + NativeHeap.Describe());
         var plan = Run.Plan;
         var encoder = Run.Encoder;
         _log($"BYOL: {encoder.Architecture} ×{encoder.WidthMultiplier} ({(encoder.SmallImageStem ? "small-image" : "standard")} stem) at {encoder.ImageSize} px on {device}" +
@@ -143,6 +145,8 @@ internal sealed class ByolTrainer
                     bool suspected = CollapseHook(result.ProjectionStd);
                     accuracy = done % _monitorEvery == 0 || done == plan.TotalSteps ? MonitorHook(done, best) : null;
                     ProgressHook(step, done, result, lr, tau, suspected, accuracy);
+                    if (done % NativeHeap.TrimEverySteps == 0)
+                        NativeHeap.Trim();
                     if (checkpoints is not null && done % _options.CheckpointEverySteps == 0 && done < plan.TotalSteps)
                         Log($"BYOL: checkpoint {Save(checkpoints, done, optimizer, generator)}");
                     phases?.EndStep();
