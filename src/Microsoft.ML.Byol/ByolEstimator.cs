@@ -78,16 +78,17 @@ public sealed class ByolEstimator : IEstimator<ByolTransformer>
     }
 
     /// <summary>
-    /// The checkpoints in <see cref="ByolOptions.CheckpointDirectory"/>, oldest step first (empty when there is no
-    /// folder). Keep more of them with <see cref="ByolOptions.CheckpointsToKeep"/>.
+    /// The checkpoints in <see cref="ByolOptions.CheckpointDirectory"/> that verify (length and checksum), oldest step
+    /// first (empty when there is no folder). A damaged file is left out, with a warning in the MLContext log naming
+    /// it; it never makes this method throw. Keep more of them with <see cref="ByolOptions.CheckpointsToKeep"/>.
     /// </summary>
     public IReadOnlyList<ByolCheckpointInfo> GetCheckpoints()
     {
         if (_options.CheckpointDirectory is not { } directory)
             return Array.Empty<ByolCheckpointInfo>();
-        return CheckpointStore.ListFiles(directory)
+        using var channel = _host.Start("BYOL checkpoints");
+        return CheckpointStore.ListVerified(directory, (path, reason) => channel.Warning(MessageSensitivity.None, $"BYOL: left out the checkpoint '{path}': {reason}"))
             .Reverse()
-            .Select(c => (c.Path, Metadata: CheckpointFile.ReadMetadata(c.Path)))
             .Select(c => new ByolCheckpointInfo(c.Metadata.Step, c.Path, c.Metadata.WrittenUtc, c.Metadata.LastLoss))
             .ToList();
     }
