@@ -87,7 +87,7 @@ public sealed class ByolEstimator : IEstimator<ByolTransformer>
         if (_options.CheckpointDirectory is not { } directory)
             return Array.Empty<ByolCheckpointInfo>();
         using var channel = _host.Start("BYOL checkpoints");
-        return CheckpointStore.ListVerified(directory, (path, reason) => channel.Warning(MessageSensitivity.None, $"BYOL: left out the checkpoint '{path}': {reason}"))
+        return CheckpointStore.ListVerified(directory, (_, reason) => channel.Warning(MessageSensitivity.None, $"BYOL: GetCheckpoints left out a checkpoint that does not verify: {reason}"))
             .Reverse()
             .Select(c => new ByolCheckpointInfo(c.Metadata.Step, c.Path, c.Metadata.WrittenUtc, c.Metadata.LastLoss))
             .ToList();

@@ -106,6 +106,7 @@ internal sealed class CheckpointStore
     public bool TryResume(ByolNetwork network, Lars optimizer, Generator generator, out ResumeState state)
     {
         state = null!;
+        int skipped = 0;
         foreach (var (_, path) in List())
         {
             try
@@ -115,9 +116,12 @@ internal sealed class CheckpointStore
             }
             catch (InvalidDataException e)
             {
-                _log($"BYOL: skipped the checkpoint '{path}', it cannot be resumed from: {e.Message}");
+                _log($"BYOL: skipped a checkpoint that does not verify, resuming from an older one if any: {e.Message}");
+                skipped++;
             }
         }
+        if (skipped > 0)
+            _log($"BYOL: no checkpoint in '{_directory}' verifies; training starts from step 0.");
         return false;
     }
 
