@@ -45,7 +45,8 @@ public sealed class KillDuringTrainingTests : IDisposable
         for (int attempt = 0; attempt < 12 && !(killsWhileWriting >= 1 && randomKills >= 3); attempt++)
         {
             bool whileWriting = killsWhileWriting == 0;
-            using var watcher = new FileSystemWatcher(killed, "*.tmp") { NotifyFilter = NotifyFilters.FileName };
+            // Any file created in the folder: a checkpoint write starting (renames and deletions are other events).
+            using var watcher = new FileSystemWatcher(killed) { NotifyFilter = NotifyFilters.FileName };
             using var child = FaultChildProcess.Start(killed, Steps, Every);
             if (whileWriting)
             {
@@ -62,7 +63,7 @@ public sealed class KillDuringTrainingTests : IDisposable
             watcher.EnableRaisingEvents = false;
             var lines = child.Lines;
             string steps = lines.LastOrDefault(l => l.StartsWith("step ", StringComparison.Ordinal)) ?? "no step";
-            _output.WriteLine($"attempt {attempt} ({(whileWriting ? "kill when a .tmp appears" : "random kill")}): killed after {steps}" +
+            _output.WriteLine($"attempt {attempt} ({(whileWriting ? "kill when a file appears" : "random kill")}): killed after {steps}" +
                 $"{(lines.Contains("done") ? " (had finished)" : "")}; {lines.FirstOrDefault(l => l.Contains("resumed from", StringComparison.Ordinal)) ?? "no resume"}");
 
             if (leftBehind is not null)
