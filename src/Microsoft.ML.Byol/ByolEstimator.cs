@@ -101,7 +101,7 @@ public sealed class ByolEstimator : IEstimator<ByolTransformer>
     /// <param name="checkpointPath">A checkpoint of a run with this estimator's network options (architecture, width, stem, image size).</param>
     /// <param name="onnxPath">Where to write the ONNX model.</param>
     /// <exception cref="InvalidOperationException">The checkpoint holds another network.</exception>
-    /// <exception cref="InvalidDataException">The file is not a BYOL checkpoint.</exception>
+    /// <exception cref="InvalidDataException">The file is not a BYOL checkpoint or is damaged (it does not verify); the message names it.</exception>
     public void ExportCheckpointOnnx(string checkpointPath, string onnxPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(checkpointPath);

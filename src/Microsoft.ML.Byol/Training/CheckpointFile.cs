@@ -119,8 +119,11 @@ internal static class CheckpointFile
     {
         var stream = reader.BaseStream;
         long length = stream.Length;
-        if (length < Magic.Length + sizeof(int) || !reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
+        var magic = reader.ReadBytes(Magic.Length);
+        if (magic.Length == 0 || !Magic.AsSpan(0, magic.Length).SequenceEqual(magic))
             throw new InvalidDataException($"'{path}' is not a BYOL checkpoint ({length} bytes{(length == 0 ? ", empty" : "")}).");
+        if (length < Magic.Length + sizeof(int))
+            throw CheckpointPayload.Damaged(path, $"it is truncated ({length} bytes)");
         int version = reader.ReadInt32();
         if (version == 1)
             return length;

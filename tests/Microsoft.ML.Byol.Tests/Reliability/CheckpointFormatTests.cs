@@ -69,7 +69,7 @@ public sealed class CheckpointFormatTests : IDisposable
     public static TheoryData<string> Damages() => new()
     {
         CheckpointDamage.Half, CheckpointDamage.FourteenBytes, CheckpointDamage.Empty, CheckpointDamage.RandomBytes, CheckpointDamage.FlippedByte,
-        "flipped in the header's length", "flipped in the metadata", "flipped in the checksum", "one byte appended",
+        "flipped in the header's length", "flipped in the metadata", "flipped in the checksum", "one byte appended", "cut to 10 bytes",
     };
 
     [Theory]
@@ -85,6 +85,7 @@ public sealed class CheckpointFormatTests : IDisposable
             case "flipped in the metadata": File.WriteAllBytes(path, CheckpointDamage.Flip(bytes, 30)); break;
             case "flipped in the checksum": File.WriteAllBytes(path, CheckpointDamage.Flip(bytes, bytes.Length - 3)); break;
             case "one byte appended": File.WriteAllBytes(path, bytes.Append((byte)0).ToArray()); break;
+            case "cut to 10 bytes": File.WriteAllBytes(path, bytes[..10]); break;
             default: CheckpointDamage.Apply(path, damage); break;
         }
 
