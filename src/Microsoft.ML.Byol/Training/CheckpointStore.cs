@@ -66,6 +66,10 @@ internal sealed class CheckpointStore
             {
                 skipped(path, e.Message);
             }
+            catch (FileNotFoundException)
+            {
+                // Pruned by a run that is writing checkpoints meanwhile.
+            }
         }
         return good;
     }
