@@ -82,16 +82,17 @@ public sealed class ByolEstimator : IEstimator<ByolTransformer>
     }
 
     /// <summary>
-    /// The checkpoints in <see cref="ByolOptions.CheckpointDirectory"/>, oldest step first (empty when there is no
-    /// folder). Keep more of them with <see cref="ByolOptions.CheckpointsToKeep"/>.
+    /// The checkpoints in <see cref="ByolOptions.CheckpointDirectory"/> that verify (length and checksum), oldest step
+    /// first (empty when there is no folder). A damaged file is left out, with a warning in the MLContext log naming
+    /// it; it never makes this method throw. Keep more of them with <see cref="ByolOptions.CheckpointsToKeep"/>.
     /// </summary>
     public IReadOnlyList<ByolCheckpointInfo> GetCheckpoints()
     {
         if (_options.CheckpointDirectory is not { } directory)
             return Array.Empty<ByolCheckpointInfo>();
-        return CheckpointStore.ListFiles(directory)
+        using var channel = _host.Start("BYOL checkpoints");
+        return CheckpointStore.ListVerified(directory, (_, reason) => channel.Warning(MessageSensitivity.None, $"BYOL: GetCheckpoints left out a checkpoint that does not verify: {reason}"))
             .Reverse()
-            .Select(c => (c.Path, Metadata: CheckpointFile.ReadMetadata(c.Path)))
             .Select(c => new ByolCheckpointInfo(c.Metadata.Step, c.Path, c.Metadata.WrittenUtc, c.Metadata.LastLoss))
             .ToList();
     }
@@ -104,7 +105,7 @@ public sealed class ByolEstimator : IEstimator<ByolTransformer>
     /// <param name="checkpointPath">A checkpoint of a run with this estimator's network options (architecture, width, stem, image size).</param>
     /// <param name="onnxPath">Where to write the ONNX model.</param>
     /// <exception cref="InvalidOperationException">The checkpoint holds another network.</exception>
-    /// <exception cref="InvalidDataException">The file is not a BYOL checkpoint.</exception>
+    /// <exception cref="InvalidDataException">The file is not a BYOL checkpoint or is damaged (it does not verify); the message names it.</exception>
     public void ExportCheckpointOnnx(string checkpointPath, string onnxPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(checkpointPath);

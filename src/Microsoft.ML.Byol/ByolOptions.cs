@@ -143,7 +143,9 @@ public sealed class ByolOptions
 
     /// <summary>
     /// Folder for checkpoints (written atomically every <see cref="CheckpointEverySteps"/> steps and at the end).
-    /// When it already holds a checkpoint of the same run configuration, training resumes from the newest one.
+    /// When it already holds a checkpoint of the same run configuration, training resumes from the newest one that
+    /// verifies (damaged files are skipped and named in the log; one of another configuration is an error), and
+    /// temporary files left by an interrupted checkpoint write are removed.
     /// </summary>
     public string? CheckpointDirectory { get; set; }
 

@@ -111,7 +111,8 @@ internal sealed class ByolTrainer
             using var best = new BestEncoder();
             var phases = PhaseTimer.FromEnvironment();
             var update = new ByolStep(_network, optimizer, _run, _device, phases);
-            var checkpoints = _options.CheckpointDirectory is { } dir ? new CheckpointStore(dir, _options.CheckpointsToKeep, _run.ToJson()) : null;
+            var checkpoints = _options.CheckpointDirectory is { } dir ? new CheckpointStore(dir, _options.CheckpointsToKeep, _run.ToJson(), Log) : null;
+            checkpoints?.RemoveStaleTemporaryFiles();
 
             long step = 0;
             if (checkpoints?.TryResume(_network, optimizer, generator, out var resumed) == true)

@@ -21,7 +21,7 @@ internal static class RunPlanner
         RunConfiguration? resumed = null;
         if (options.TimeBudget is { } budget && run.Plan.TotalSteps > 0)
         {
-            resumed = RunOfCheckpoints(options, run, log);
+            resumed = RunOfCheckpoints(options, steps => Resolve(options, store.Count, encoder, seed, initial is not null, steps).Run, log);
             var fit = resumed is not null
                 ? new TimeBudgetCalibration.Fit(resumed.Plan.TotalSteps, 0)
                 : TimeBudgetCalibration.StepsWithin(budget, run, options, store, initial, monitor, log);
@@ -72,24 +72,30 @@ internal static class RunPlanner
 
     /// <summary>
     /// With a time budget, a run that resumes keeps the step count its checkpoints were planned with (a new
-    /// calibration would plan another run, which could not resume).
+    /// calibration would plan another run, which could not resume). The newest checkpoint that verifies decides, as
+    /// in the resume itself (which logs the damaged ones it skips). It is resumed when these options, planned at its
+    /// step count (<paramref name="planAt"/>; the recipe depends on the run's length), give the same run.
     /// </summary>
-    private static RunConfiguration? RunOfCheckpoints(ByolOptions options, RunConfiguration run, Action<string> log)
+    private static RunConfiguration? RunOfCheckpoints(ByolOptions options, Func<long, RunConfiguration> planAt, Action<string> log)
     {
-        if (options.CheckpointDirectory is not { } directory || CheckpointStore.ListFiles(directory) is not { Count: > 0 } files)
+        if (options.CheckpointDirectory is not { } directory)
             return null;
-        try
+        foreach (var (_, path) in CheckpointStore.ListFiles(directory))
         {
-            var saved = RunConfiguration.FromJson(CheckpointFile.ReadMetadata(files[0].Path).RunFingerprint, files[0].Path);
-            var candidate = run with { Plan = saved.Plan, FrozenEncoderSteps = saved.FrozenEncoderSteps, MonitorEverySteps = saved.MonitorEverySteps };
-            if (candidate.ToJson() != saved.ToJson())
-                return null;
-            log($"BYOL: time budget: resuming the run planned at {saved.Plan.TotalSteps} steps ({files[0].Path}); no new calibration.");
-            return saved;
+            try
+            {
+                var saved = RunConfiguration.FromJson(CheckpointFile.ReadMetadata(path).RunFingerprint, path);
+                var candidate = planAt(saved.Plan.TotalSteps) with { MonitorEverySteps = saved.MonitorEverySteps };
+                if (candidate.ToJson() != saved.ToJson())
+                    return null;
+                log($"BYOL: time budget: resuming the run planned at {saved.Plan.TotalSteps} steps ({path}); no new calibration.");
+                return saved;
+            }
+            catch (InvalidDataException)
+            {
+                // Damaged: an older checkpoint may still be good.
+            }
         }
-        catch (InvalidDataException)
-        {
-            return null;
-        }
+        return null;
     }
 }
