@@ -138,7 +138,8 @@ public sealed class ByolOptions
     /// <summary>Seed of weights, shuffling and augmentations. Null: drawn from the MLContext's random source (so <c>new MLContext(seed)</c> fixes it).</summary>
     public int? Seed { get; set; }
 
-    /// <summary>Intra-op CPU threads of TorchSharp. Null: TorchSharp's default.</summary>
+    /// <summary>Intra-op CPU threads of TorchSharp. Null: libtorch's default (one per core), capped at the processors the
+    /// process may use (<see cref="Environment.ProcessorCount"/>, which follows a container's CPU quota).</summary>
     public int? NumberOfThreads { get; set; }
 
     /// <summary>

@@ -94,9 +94,17 @@ internal static class TorchRuntime
     public static void SetThreads(int? threads)
     {
         EnsureInitialized();
-        if (threads is > 0)
-            torch.set_num_threads(threads.Value);
+        torch.set_num_threads(DefaultThreads(threads, torch.get_num_threads(), Environment.ProcessorCount));
     }
+
+    /// <summary>
+    /// The intra-op thread count of a run: the one asked for; else libtorch's default (one per core of the machine),
+    /// capped at the processors this process may use. .NET's <see cref="Environment.ProcessorCount"/> follows the
+    /// container's CPU quota and the affinity mask, which libtorch does not: a 2-core quota on a 64-core host would
+    /// otherwise run 64 threads on 2 cores' worth of time, and every parallel region would wait for descheduled threads.
+    /// </summary>
+    internal static int DefaultThreads(int? asked, int torchDefault, int processorCount)
+        => asked is > 0 ? asked.Value : Math.Max(1, Math.Min(torchDefault, processorCount));
 
     /// <summary>Folders where the native TorchSharp and libtorch libraries may be, most specific first.</summary>
     internal static IEnumerable<string> NativeSearchDirectories()
