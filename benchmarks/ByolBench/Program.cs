@@ -11,6 +11,9 @@ using Microsoft.ML.Data;
 //   dotnet run -c Release --project benchmarks/ByolBench -- [--arch ResNet18] [--width 1] [--size 32] [--batch 64]
 //       [--steps 20] [--warmup 3] [--threads N] [--hidden 4096] [--projection 256] [--json]
 // --json prints one JSON line (the format of benchmarks/pytorch/byol_step.py) instead of the sentence.
+// The fast allocator for CPU training (README, 'Memory and speed on CPU'): run again under jemalloc when it is installed.
+if (Microsoft.ML.Byol.ByolFastAllocator.Relaunch(args) is int relaunchedExitCode)
+    return relaunchedExitCode;
 var arguments = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(x => x.a[2..], x => x.i + 1 < args.Length && !args[x.i + 1].StartsWith("--", StringComparison.Ordinal) ? args[x.i + 1] : "");
 bool json = arguments.ContainsKey("json");
@@ -43,7 +46,7 @@ var schema = SchemaDefinition.Create(typeof(Row));
 schema["Image"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 3, size, size);
 var data = ml.Data.LoadFromEnumerable(rows, schema);
 
-TimeSpan start = TimeSpan.Zero, end = TimeSpan.Zero;
+TimeSpan start = TimeSpan.Zero, end = TimeSpan.Zero, systemStart = TimeSpan.Zero, systemEnd = TimeSpan.Zero;
 double peakRssMiB = 0;
 var options = new ByolOptions
 {
@@ -52,10 +55,11 @@ var options = new ByolOptions
     Epochs = 1_000_000, MaxSteps = warmup + steps, Device = "cpu", NumberOfThreads = threads, Seed = 1,
     Progress = new StepClock(p =>
     {
-        if (p.Step == warmup) start = p.Elapsed;
+        if (p.Step == warmup)
+            (start, systemStart) = (p.Elapsed, SystemTime());
         if (p.Step == warmup + steps)
         {
-            end = p.Elapsed;
+            (end, systemEnd) = (p.Elapsed, SystemTime());
             peakRssMiB = PeakRssMiB(); // before the ONNX export that follows training
         }
     }),
@@ -73,6 +77,7 @@ if (json)
         ["smallStem"] = smallStem, ["batch"] = batch, ["steps"] = steps, ["warmup"] = warmup, ["threads"] = threads ?? 0,
         ["hidden"] = hidden, ["projection"] = projection,
         ["secondsPerStep"] = seconds, ["pairsPerSecond"] = batch / seconds, ["peakRssMiB"] = peakRssMiB, ["phases"] = phases,
+        ["systemSecondsPerStep"] = (systemEnd - systemStart).TotalSeconds / steps, ["allocator"] = ByolFastAllocator.CurrentAllocator,
     }));
 }
 else
@@ -82,6 +87,15 @@ else
         $"projector {hidden}/{projection}: {seconds:F3} s/step, {batch / seconds:F1} pairs/s (mean of {steps} steps after {warmup} warm-up steps, {Environment.ProcessorCount} cores), " +
         $"peak RSS {peakRssMiB:F0} MiB"));
     Console.WriteLine(string.Join(", ", phases.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value:F3} s"))));
+}
+
+return 0;
+
+// Kernel CPU time of this process so far (page faults, memory mapping).
+static TimeSpan SystemTime()
+{
+    using var process = System.Diagnostics.Process.GetCurrentProcess();
+    return process.PrivilegedProcessorTime;
 }
 
 // Peak resident set (VmHWM) of this process so far, in MiB; 0 where /proc is missing.

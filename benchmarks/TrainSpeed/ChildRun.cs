@@ -19,7 +19,7 @@ internal static class ChildRun
 
     /// <summary>Starts <paramref name="program"/>, waits for it, and returns the last stdout line that parses as a JSON object.</summary>
     /// <exception cref="InvalidOperationException">The child failed or printed no JSON object.</exception>
-    public static JsonObject Run(string program, IEnumerable<string> arguments, string workingDirectory)
+    public static JsonObject Run(string program, IEnumerable<string> arguments, string workingDirectory, Allocator allocator)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -30,6 +30,7 @@ internal static class ChildRun
         };
         foreach (var a in arguments)
             start.ArgumentList.Add(a);
+        allocator.Apply(start.Environment);
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}.");
         var stderr = process.StandardError.ReadToEndAsync();
         string stdout = process.StandardOutput.ReadToEnd();

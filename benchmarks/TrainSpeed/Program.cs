@@ -9,7 +9,9 @@ using ByolBenchmarks;
 // doing --warmup untimed steps then --steps timed steps on 2 threads (ResNet-50: a quarter of each, at least 1 and 2); medians over the rounds are compared and
 // written to benchmarks/results/latest.json under "trainSpeed" (other sections of that file are kept).
 //   dotnet run -c Release --project benchmarks/TrainSpeed -- [--rounds 3] [--steps 8] [--warmup 2] [--configs r18,r50]
-//       [--threads 2] [--python /usr/bin/python3] [--quick] [--write]
+//       [--threads 2] [--python /usr/bin/python3] [--allocators glibc,jemalloc] [--quick] [--write]
+// --allocators: each configuration is measured under each allocator, both sides under the same one (default: glibc,
+// and jemalloc when libjemalloc2 is installed); system CPU seconds per step are reported beside the throughput.
 // --quick: a smoke test (1 round of 2 steps after 1 warm-up step); it writes latest.json only with --write.
 // The C# child is benchmarks/ByolBench/bin/Release/net10.0/ByolBench.dll (built with `dotnet build -c Release` if missing).
 var arguments = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal))
@@ -21,6 +23,7 @@ int rounds = Int("rounds", 3, 1), steps = Int("steps", 8, 2), warmup = Int("warm
 bool write = !quick || arguments.ContainsKey("write");
 string python = arguments.GetValueOrDefault("python") is { Length: > 0 } p ? p : "/usr/bin/python3";
 var keys = (arguments.GetValueOrDefault("configs") is { Length: > 0 } c ? c : "r18,r50").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+var allocators = Allocator.Parse(arguments.GetValueOrDefault("allocators"));
 var configurations = keys.Select(k => Configuration.All.FirstOrDefault(x => x.Key == k)
     ?? throw new ArgumentException($"Unknown configuration '{k}'; known: {string.Join(", ", Configuration.All.Select(x => x.Key))}.")).ToList();
 
@@ -40,27 +43,34 @@ Console.WriteLine($"Training speed, TorchSharp vs PyTorch: {rounds} round(s) of 
 var results = new JsonArray();
 foreach (var configuration in configurations)
 {
-    Console.WriteLine($"[{configuration.Key}] {configuration.Label}: {configuration.WarmupSteps(warmup)} warm-up + {configuration.TimedSteps(steps)} timed steps per child");
-    var ours = new List<JsonObject>();
-    var peer = new List<JsonObject>();
     int timed = configuration.TimedSteps(steps), untimed = configuration.WarmupSteps(warmup);
     var common = ChildRun.CommonArguments(configuration, timed, untimed, threads).ToArray();
-    for (int round = 1; round <= rounds; round++)
+    foreach (var allocator in allocators)
     {
-        ours.Add(Report("torchsharp", round, ChildRun.Run("dotnet", new[] { bench, "--json", "--arch", configuration.Arch }.Concat(common), root)));
-        peer.Add(Report("pytorch", round, ChildRun.Run(python, new[] { script, "--arch", configuration.Arch }.Concat(common), root)));
-    }
+        Console.WriteLine($"[{configuration.Key}, {allocator.Name}] {configuration.Label}: {untimed} warm-up + {timed} timed steps per child");
+        var ours = new List<JsonObject>();
+        var peer = new List<JsonObject>();
+        for (int round = 1; round <= rounds; round++)
+        {
+            ours.Add(Report("torchsharp", round, ChildRun.Run("dotnet", new[] { bench, "--json", "--arch", configuration.Arch }.Concat(common), root, allocator)));
+            peer.Add(Report("pytorch", round, ChildRun.Run(python, new[] { script, "--arch", configuration.Arch }.Concat(common), root, allocator)));
+        }
 
-    results.Add(Summary.Of(configuration, ours, peer, rounds, timed, untimed, threads));
+        results.Add(Summary.Of(configuration, allocator.Name, ours, peer, rounds, timed, untimed, threads));
+    }
 }
 
-var headline = results[0]!.AsObject();
+// The headline is the first configuration under the fastest allocator measured (the one users get by default).
+var headline = results.Select(r => r!.AsObject()).Where(r => (string)r["key"]! == configurations[0].Key)
+    .OrderBy(r => (string)r["allocator"]! == "glibc" ? 1 : 0).First();
 var section = new JsonObject
 {
     ["ratioVsPyTorch"] = headline["ratioVsPyTorch"]!.DeepClone(),
     ["pairsPerSecond"] = headline["torchsharp"]!["pairsPerSecond"]!.DeepClone(),
     ["pytorchPairsPerSecond"] = headline["pytorch"]!["pairsPerSecond"]!.DeepClone(),
     ["headlineConfiguration"] = headline["key"]!.DeepClone(),
+    ["headlineAllocator"] = headline["allocator"]!.DeepClone(),
+    ["allocators"] = new JsonArray(allocators.Select(a => (JsonNode?)a.Name).ToArray()),
     ["smoke"] = quick,
     ["rounds"] = rounds, ["steps"] = steps, ["warmup"] = warmup, ["threads"] = threads,
     ["configurations"] = results,
@@ -75,6 +85,7 @@ else
 static JsonObject Report(string impl, int round, JsonObject result)
 {
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"  round {round} {impl,-10} {(double)result["pairsPerSecond"]!,8:F2} pairs/s  {(double)result["secondsPerStep"]!,7:F3} s/step  peak RSS {(double)result["peakRssMiB"]!,6:F0} MiB"));
+        $"  round {round} {impl,-10} {(double)result["pairsPerSecond"]!,8:F2} pairs/s  {(double)result["secondsPerStep"]!,7:F3} s/step  " +
+        $"{(double?)result["systemSecondsPerStep"] ?? double.NaN,7:F3} s system/step  peak RSS {(double)result["peakRssMiB"]!,6:F0} MiB  ({result["allocator"]})"));
     return result;
 }

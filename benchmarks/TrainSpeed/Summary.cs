@@ -7,14 +7,14 @@ namespace ByolBenchmarks;
 internal static class Summary
 {
     /// <summary>One configuration's result: both sides' medians, per-round figures and the ratio ours / PyTorch.</summary>
-    public static JsonObject Of(Configuration c, IReadOnlyList<JsonObject> ours, IReadOnlyList<JsonObject> peer, int rounds, int steps, int warmup, int threads)
+    public static JsonObject Of(Configuration c, string allocator, IReadOnlyList<JsonObject> ours, IReadOnlyList<JsonObject> peer, int rounds, int steps, int warmup, int threads)
     {
         var side = (IReadOnlyList<JsonObject> runs) => Side(runs);
         double oursPairs = Median(ours.Select(r => (double)r["pairsPerSecond"]!));
         double peerPairs = Median(peer.Select(r => (double)r["pairsPerSecond"]!));
         return new JsonObject
         {
-            ["key"] = c.Key, ["label"] = c.Label, ["arch"] = c.Arch, ["width"] = c.Width, ["size"] = c.Size, ["batch"] = c.Batch,
+            ["key"] = c.Key, ["allocator"] = allocator, ["label"] = c.Label, ["arch"] = c.Arch, ["width"] = c.Width, ["size"] = c.Size, ["batch"] = c.Batch,
             ["smallStem"] = c.SmallStem, ["hidden"] = c.Hidden, ["projection"] = c.Projection,
             ["rounds"] = rounds, ["steps"] = steps, ["warmup"] = warmup, ["threads"] = threads,
             ["ratioVsPyTorch"] = Round(oursPairs / peerPairs),
@@ -27,13 +27,14 @@ internal static class Summary
     /// <summary>Prints one row per configuration.</summary>
     public static void PrintTable(JsonArray results)
     {
-        Console.WriteLine("| configuration | TorchSharp pairs/s | PyTorch pairs/s | ratio | peak RSS ours / PyTorch (MiB) |");
-        Console.WriteLine("|---|---:|---:|---:|---:|");
+        Console.WriteLine("| configuration | allocator | TorchSharp pairs/s | PyTorch pairs/s | ratio | system s/step ours / PyTorch | peak RSS ours / PyTorch (MiB) |");
+        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|");
         foreach (var r in results.Select(n => n!.AsObject()))
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r["label"]} | {(double)r["torchsharp"]!["pairsPerSecond"]!:F2} | {(double)r["pytorch"]!["pairsPerSecond"]!:F2} | " +
-                $"{(double)r["ratioVsPyTorch"]!:F2} | {(double)r["torchsharp"]!["peakRssMiB"]!:F0} / {(double)r["pytorch"]!["peakRssMiB"]!:F0} |"));
+                $"| {r["label"]} | {r["allocator"]} | {(double)r["torchsharp"]!["pairsPerSecond"]!:F2} | {(double)r["pytorch"]!["pairsPerSecond"]!:F2} | " +
+                $"{(double)r["ratioVsPyTorch"]!:F2} | {(double)r["torchsharp"]!["systemSecondsPerStep"]!:F2} / {(double)r["pytorch"]!["systemSecondsPerStep"]!:F2} | " +
+                $"{(double)r["torchsharp"]!["peakRssMiB"]!:F0} / {(double)r["pytorch"]!["peakRssMiB"]!:F0} |"));
         }
 
         Console.WriteLine();
@@ -43,7 +44,7 @@ internal static class Summary
             var ours = r["torchsharp"]!["phases"]!.AsObject();
             var peer = r["pytorch"]!["phases"]!.AsObject();
             var names = ours.Select(p => p.Key).Union(peer.Select(p => p.Key));
-            Console.WriteLine($"  [{r["key"]}] " + string.Join(", ", names.Select(n => string.Create(CultureInfo.InvariantCulture,
+            Console.WriteLine($"  [{r["key"]}, {r["allocator"]}] " + string.Join(", ", names.Select(n => string.Create(CultureInfo.InvariantCulture,
                 $"{n} {Value(ours, n):F3} / {Value(peer, n):F3}"))));
         }
     }
@@ -58,6 +59,8 @@ internal static class Summary
         {
             ["pairsPerSecond"] = Round(Median(runs.Select(r => (double)r["pairsPerSecond"]!))),
             ["secondsPerStep"] = Round(Median(runs.Select(r => (double)r["secondsPerStep"]!))),
+            ["systemSecondsPerStep"] = Round(Median(runs.Select(r => (double?)r["systemSecondsPerStep"] ?? double.NaN))),
+            ["allocatorSeen"] = runs[0]["allocator"]?.DeepClone(),
             ["peakRssMiB"] = Math.Round(runs.Max(r => (double)r["peakRssMiB"]!), 1),
             ["phases"] = phases,
             ["roundPairsPerSecond"] = new JsonArray(runs.Select(r => (JsonNode?)Round((double)r["pairsPerSecond"]!)).ToArray()),

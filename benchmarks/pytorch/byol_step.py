@@ -372,6 +372,7 @@ def main():
         if step == args.warmup:
             phases = dict.fromkeys(PHASES, 0.0)
             start = time.perf_counter()
+            system_start = resource.getrusage(resource.RUSAGE_SELF).ru_stime
         t0 = time.perf_counter()
         if step % per_epoch == 0:
             permutation = torch.randperm(pool.shape[0], generator=gen)
@@ -410,6 +411,7 @@ def main():
             phases[name] += seconds
     elapsed = time.perf_counter() - start
     per_step = elapsed / args.steps
+    system_per_step = (resource.getrusage(resource.RUSAGE_SELF).ru_stime - system_start) / args.steps
     print(json.dumps({
         "impl": "pytorch", "version": torch.__version__, "arch": args.arch, "width": args.width, "size": args.size,
         "smallStem": small, "batch": args.batch, "steps": args.steps, "warmup": args.warmup, "threads": args.threads,
@@ -418,7 +420,18 @@ def main():
         "peakRssMiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
         "phases": {name: seconds / args.steps for name, seconds in phases.items()},
         "finalLoss": value,
+        "systemSecondsPerStep": system_per_step, "allocator": allocator(),
     }))
+
+
+def allocator():
+    """The malloc serving this process, from the libraries mapped into it (a preload shows up there)."""
+    with open("/proc/self/maps") as maps:
+        text = maps.read()
+    for name in ("jemalloc", "tcmalloc", "mimalloc"):
+        if "/lib" + name in text:
+            return name
+    return "glibc"
 
 
 if __name__ == "__main__":

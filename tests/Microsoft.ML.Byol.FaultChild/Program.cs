@@ -5,6 +5,16 @@ using Microsoft.ML.Data;
 // Usage: dotnet Microsoft.ML.Byol.FaultChild.dll <checkpoint folder> <steps> <checkpoint every steps>
 // Trains a tiny BYOL configuration on seeded random images with checkpoints (resuming from the folder when it holds
 // some) and prints the library's log lines and "step N" after every step to standard output.
+// Usage: dotnet Microsoft.ML.Byol.FaultChild.dll --allocator
+// Calls ByolFastAllocator.Relaunch as an application's first line would, then prints "allocator <name>".
+if (args is ["--allocator"])
+{
+    if (ByolFastAllocator.Relaunch(args) is int exitCode)
+        return exitCode;
+    Console.WriteLine($"allocator {ByolFastAllocator.CurrentAllocator}");
+    return 0;
+}
+
 if (args.Length != 3)
 {
     Console.Error.WriteLine("usage: <checkpoint folder> <steps> <checkpoint every steps>");
