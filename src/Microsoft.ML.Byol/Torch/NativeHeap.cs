@@ -29,7 +29,7 @@ internal static class NativeHeap
     public static string Describe() => Allocator switch
     {
         "glibc" => $"native allocator: glibc malloc; the trainer returns its free pages to the system every {TrimEverySteps} steps (malloc_trim). " +
-                   "Preloading jemalloc is faster on large models (README, 'Memory and speed').",
+                   "ByolFastAllocator.Relaunch(args) in Main runs the application under jemalloc, faster on large models.",
         "other" => "native allocator: not glibc and not a known caching allocator; the trainer leaves it alone.",
         var name => $"native allocator: {name} (preloaded); the trainer leaves it alone.",
     };
