@@ -207,8 +207,28 @@ public sealed class ByolOptions
     /// </summary>
     public long MaxImagePixels { get; set; } = Embedding.ImageLimits.DefaultMaxPixels;
 
-    /// <summary>Receives a report after every optimizer step.</summary>
+    /// <summary>
+    /// Receives one report per optimizer step, in step order. The loss and projection std of a step are read from the
+    /// device every <see cref="ReportEverySteps"/> steps; the reports of the steps in between are then made together.
+    /// </summary>
     public IProgress<ByolProgress>? Progress { get; set; }
+
+    /// <summary>
+    /// Steps between two reads of the loss and the projection std from the training device; every read waits for the
+    /// device to finish its queued work. The values of each step are kept on the device until then, so every step is
+    /// still reported (<see cref="Progress"/>), checked for NaN and seen by the collapse monitor, in order: a
+    /// non-finite loss stops the run at most this many steps after it appeared, naming the step where it did.
+    /// Checkpoints and monitor evaluations also read. Null: 1 on the CPU (reading costs nothing there), 10 on CUDA
+    /// (the host queues the next steps while the GPU works). See <c>docs/gpu.md</c>.
+    /// </summary>
+    public int? ReportEverySteps { get; set; }
+
+    /// <summary>
+    /// On CUDA, let cuDNN convolutions and cuBLAS matrix products use TF32 tensor cores (Ampere and later): float32
+    /// inputs rounded to a 10-bit mantissa, float32 accumulation, several times faster. Default true. The switches are
+    /// process-wide in libtorch; they are set when training starts on a CUDA device (and logged), never on the CPU.
+    /// </summary>
+    public bool AllowTf32 { get; set; } = true;
 
     /// <summary>Stops training (with <see cref="OperationCanceledException"/>) when cancelled; checked every step.</summary>
     public CancellationToken CancellationToken { get; set; }

@@ -63,6 +63,8 @@ internal static class ByolOptionsValidation
         {
             throw new ArgumentException($"ByolOptions.Device: {e.Message}", nameof(ByolOptions.Device), e);
         }
+        if (options.ReportEverySteps is <= 0)
+            throw Invalid(nameof(ByolOptions.ReportEverySteps), options.ReportEverySteps, "must be positive (or null: 1 on the CPU, 10 on CUDA)");
         if (options.NumberOfThreads is <= 0)
             throw Invalid(nameof(ByolOptions.NumberOfThreads), options.NumberOfThreads, "must be positive (or null)");
         RequirePositive(options.CheckpointEverySteps, nameof(ByolOptions.CheckpointEverySteps));

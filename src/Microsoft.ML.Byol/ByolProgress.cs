@@ -1,6 +1,10 @@
 namespace Microsoft.ML.Byol;
 
-/// <summary>A report of BYOL pretraining after one optimizer step.</summary>
+/// <summary>
+/// A report of BYOL pretraining after one optimizer step. Every step is reported, in order, when its loss is read from
+/// the device: after each step on the CPU, every <see cref="ByolOptions.ReportEverySteps"/> steps on CUDA (then the
+/// reports of those steps arrive together).
+/// </summary>
 public sealed class ByolProgress
 {
     internal ByolProgress(int epoch, long step, long totalSteps, double loss, double tau, double learningRate,
@@ -37,10 +41,13 @@ public sealed class ByolProgress
     /// <summary>Learning rate of the step.</summary>
     public double LearningRate { get; }
 
-    /// <summary>Training throughput over the recent steps, in images (each giving two views) per second.</summary>
+    /// <summary>
+    /// Training throughput over the recent steps, in images (each giving two views) per second, measured between reads
+    /// of the device (a window of whole reads, see <see cref="ByolOptions.ReportEverySteps"/>).
+    /// </summary>
     public double ImagesPerSecond { get; }
 
-    /// <summary>Time since training started (in this process).</summary>
+    /// <summary>Time since training started (in this process), when the step's values were read.</summary>
     public TimeSpan Elapsed { get; }
 
     /// <summary>

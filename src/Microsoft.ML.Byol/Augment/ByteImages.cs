@@ -1,3 +1,4 @@
+using Microsoft.ML.Byol.Torch;
 using TorchSharp;
 
 namespace Microsoft.ML.Byol.Augment;
@@ -21,7 +22,7 @@ internal static class ByteImages
         }
 
         using var scope = torch.NewDisposeScope();
-        var floats = uint8Batch.to(device).to_type(torch.ScalarType.Float32).div_(255f);
+        var floats = HostToDevice.Move(uint8Batch, device).to_type(torch.ScalarType.Float32).div_(255f);
         if (floats.shape[1] == 1)
         {
             floats = floats.expand(-1, 3, -1, -1).contiguous();

@@ -1,3 +1,4 @@
+using Microsoft.ML.Byol.Torch;
 using TorchSharp;
 
 namespace Microsoft.ML.Byol.Augment;
@@ -57,16 +58,16 @@ internal readonly record struct ColorAffine(float[] Matrix, float[] Bias, float 
         using var scope = torch.NewDisposeScope();
         var device = rgb.device;
         var pixels = rgb.reshape(count, 3, -1);
-        var bias = torch.tensor(biases, new long[] { count, 3, 1 }, device: device);
+        var bias = HostToDevice.Tensor(biases, new long[] { count, 3, 1 }, device);
         if (weights.Any(w => w != 0))
         {
             // Mean luma is linear: luma weights · per-channel means.
-            var luma = torch.tensor(LumaWeights, new long[] { 1, 1, 3 }, device: device);
+            var luma = HostToDevice.Tensor(LumaWeights, new long[] { 1, 1, 3 }, device);
             var meanLuma = luma.matmul(pixels.mean(new long[] { 2 }, keepdim: true));
-            bias = bias + torch.tensor(weights, new long[] { count, 1, 1 }, device: device) * meanLuma;
+            bias = bias + HostToDevice.Tensor(weights, new long[] { count, 1, 1 }, device) * meanLuma;
         }
 
-        var m = torch.tensor(matrices, new long[] { count, 3, 3 }, device: device);
+        var m = HostToDevice.Tensor(matrices, new long[] { count, 3, 3 }, device);
         return m.matmul(pixels).add_(bias).view(rgb.shape).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.ML.Byol.Torch;
 using TorchSharp;
 
 namespace Microsoft.ML.Byol.Augment;
@@ -114,7 +115,7 @@ internal static class ColorJitter
         if (op == Op.Hue)
         {
             using var scope = torch.NewDisposeScope();
-            var shift = torch.tensor(amounts, new long[] { amounts.Length, 1, 1, 1 }, device: rgb.device);
+            var shift = HostToDevice.Tensor(amounts, new long[] { amounts.Length, 1, 1, 1 }, rgb.device);
             return Hsv.RotateHue(rgb, shift).MoveToOuterDisposeScope();
         }
 

@@ -1,3 +1,4 @@
+using Microsoft.ML.Byol.Torch;
 using TorchSharp;
 using static TorchSharp.torch.nn.functional;
 
@@ -73,7 +74,7 @@ internal static class GaussianBlur
         using var scope = torch.NewDisposeScope();
         int radius = size / 2;
         long groups = n * channels;
-        var horizontal = torch.tensor(taps, new long[] { groups, 1, 1, size }, device: images.device);
+        var horizontal = HostToDevice.Tensor(taps, new long[] { groups, 1, 1, size }, images.device);
         var vertical = horizontal.view(groups, 1, size, 1);
         var planes = images.reshape(1, groups, height, width);
         var padded = pad(planes, new long[] { radius, radius, radius, radius }, PaddingModes.Reflect);

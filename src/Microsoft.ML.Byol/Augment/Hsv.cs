@@ -1,3 +1,4 @@
+using Microsoft.ML.Byol.Torch;
 using TorchSharp;
 
 namespace Microsoft.ML.Byol.Augment;
@@ -26,7 +27,7 @@ internal static class Hsv
 
         // Back to RGB, all channels at once: channel with offset n in {5, 3, 1} is V − C·clamp(min(k, 4 − k), 0, 1),
         // k = (n + 6H) mod 6 (C = V·S is the chroma, unchanged by the rotation).
-        var offsets = torch.tensor(new[] { 5f, 3f, 1f }, new long[] { 1, 3, 1, 1 }, device: rgb.device);
+        var offsets = HostToDevice.Tensor(new[] { 5f, 3f, 1f }, new long[] { 1, 3, 1, 1 }, rgb.device);
         var k = (sixHue + offsets).remainder(6.0);
         var ramp = torch.minimum(k, 4 - k).clamp_(0, 1);
         return (value - chroma * ramp).MoveToOuterDisposeScope();

@@ -1,3 +1,4 @@
+using Microsoft.ML.Byol.Torch;
 using TorchSharp;
 
 namespace Microsoft.ML.Byol.Augment;
@@ -26,7 +27,7 @@ internal static class ImageSubset
         }
 
         using var scope = torch.NewDisposeScope();
-        var index = torch.tensor(indices.Select(i => (long)i).ToArray(), device: images.device);
+        var index = HostToDevice.Tensor(indices.Select(i => (long)i).ToArray(), images.device);
         var updated = operation(images.index_select(0, index));
         return images.index_copy(0, index, updated).MoveToOuterDisposeScope();
     }

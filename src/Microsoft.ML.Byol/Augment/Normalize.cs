@@ -1,3 +1,4 @@
+using Microsoft.ML.Byol.Torch;
 using TorchSharp;
 
 namespace Microsoft.ML.Byol.Augment;
@@ -15,8 +16,8 @@ internal static class Normalize
     public static torch.Tensor ImageNet(torch.Tensor rgb)
     {
         using var scope = torch.NewDisposeScope();
-        var mean = torch.tensor(Mean, new long[] { 1, 3, 1, 1 }, device: rgb.device);
-        var std = torch.tensor(Std, new long[] { 1, 3, 1, 1 }, device: rgb.device);
+        var mean = HostToDevice.Tensor(Mean, new long[] { 1, 3, 1, 1 }, rgb.device);
+        var std = HostToDevice.Tensor(Std, new long[] { 1, 3, 1, 1 }, rgb.device);
         return ((rgb - mean) / std).MoveToOuterDisposeScope();
     }
 }

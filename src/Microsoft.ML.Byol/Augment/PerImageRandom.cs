@@ -1,3 +1,4 @@
+using Microsoft.ML.Byol.Torch;
 using TorchSharp;
 
 namespace Microsoft.ML.Byol.Augment;
@@ -29,5 +30,5 @@ internal static class PerImageRandom
 
     /// <summary>The values of <paramref name="perImage"/> for the listed images, as a [n,1,1,1] tensor on the device.</summary>
     public static torch.Tensor Column(float[] perImage, int[] indices, torch.Device device)
-        => torch.tensor(indices.Select(i => perImage[i]).ToArray(), new long[] { indices.Length, 1, 1, 1 }, device: device);
+        => HostToDevice.Tensor(indices.Select(i => perImage[i]).ToArray(), new long[] { indices.Length, 1, 1, 1 }, device);
 }

@@ -1,3 +1,4 @@
+using Microsoft.ML.Byol.Torch;
 using TorchSharp;
 using static TorchSharp.torch.nn.functional;
 
@@ -97,7 +98,7 @@ internal static class RandomResizedCrop
         }
 
         using var scope = torch.NewDisposeScope();
-        var affine = torch.tensor(theta, new long[] { batch, 2, 3 }, device: images.device);
+        var affine = HostToDevice.Tensor(theta, new long[] { batch, 2, 3 }, images.device);
         var grid = affine_grid(affine, new[] { batch, channels, outputSize, outputSize }, align_corners: false);
         return grid_sample(images, grid, torch.GridSampleMode.Bilinear, torch.GridSamplePaddingMode.Border, align_corners: false)
             .MoveToOuterDisposeScope();

@@ -6,7 +6,9 @@ namespace Microsoft.ML.Byol.Augment;
 /// <summary>
 /// Makes one BYOL view of a batch on the batch's device, in the paper's order: random resized crop (resized to the
 /// output size) → horizontal flip → colour jitter → grayscale → Gaussian blur → solarize → ImageNet normalisation.
-/// Every random value is drawn per image from the caller's CPU <see cref="torch.Generator"/>.
+/// Every random value is drawn per image from the caller's CPU <see cref="torch.Generator"/>; each op then moves its
+/// parameters for the whole batch to the device in one small tensor (<see cref="Torch.HostToDevice"/>: pinned and
+/// non-blocking on CUDA), so the pixels never leave the device and no op loops over images.
 /// </summary>
 internal sealed class ViewAugmenter
 {

@@ -27,6 +27,20 @@ internal abstract class ImageStore : IDisposable
     /// <summary>Copies the images at <paramref name="indices"/> into a new uint8 tensor [B, C, H, W] on the CPU.</summary>
     public abstract Tensor Gather(ReadOnlySpan<long> indices);
 
+    /// <summary>
+    /// <see cref="Gather(ReadOnlySpan{long})"/>, in page-locked (pinned) host memory when <paramref name="pinned"/>
+    /// (for a non-blocking copy to a CUDA device; it costs one host copy of the uint8 batch); else exactly
+    /// <see cref="Gather(ReadOnlySpan{long})"/>.
+    /// </summary>
+    public Tensor Gather(ReadOnlySpan<long> indices, bool pinned)
+    {
+        var batch = Gather(indices);
+        if (!pinned)
+            return batch;
+        using (batch)
+            return batch.pin_memory();
+    }
+
     /// <inheritdoc />
     public virtual void Dispose()
     {

@@ -23,10 +23,17 @@ internal static class ByolLoss
     /// </summary>
     public static double ProjectionStd(Tensor projections)
     {
+        using var std = ProjectionStdOnDevice(projections);
+        return std.ToDouble();
+    }
+
+    /// <summary><see cref="ProjectionStd"/> as a 0-dim float32 tensor on the projections' device (no host sync).</summary>
+    public static Tensor ProjectionStdOnDevice(Tensor projections)
+    {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         if (projections.shape[0] < 2)
-            return double.NaN;
-        return nn.functional.normalize(projections.detach(), p: 2, dim: 1).std(0).mean().ToDouble();
+            return full(Array.Empty<long>(), float.NaN, ScalarType.Float32, projections.device).MoveToOuterDisposeScope();
+        return nn.functional.normalize(projections.detach(), p: 2, dim: 1).std(0).mean().MoveToOuterDisposeScope();
     }
 }

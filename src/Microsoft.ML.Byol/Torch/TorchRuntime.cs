@@ -55,6 +55,23 @@ internal static class TorchRuntime
         return device;
     }
 
+    /// <summary>
+    /// Applies the process-wide settings of <paramref name="plan"/>: on CUDA, TF32 for cuDNN convolutions
+    /// (<c>torch.backends.cudnn.allow_tf32</c>) and cuBLAS matrix products (<c>torch.backends.cuda.matmul.allow_tf32</c>).
+    /// Nothing is touched on the CPU. Logs the plan.
+    /// </summary>
+    public static void Apply(DeviceExecutionPlan plan, Action<string> log)
+    {
+        if (plan.AllowTf32 is { } tf32)
+        {
+            torch.backends.cudnn.allow_tf32 = tf32;
+            torch.backends.cuda.matmul.allow_tf32 = tf32;
+            log($"BYOL: TF32 {(tf32 ? "allowed" : "disallowed")} for cuDNN convolutions and cuBLAS matmuls (ByolOptions.AllowTf32; process-wide): " +
+                $"cudnn.allow_tf32 = {torch.backends.cudnn.allow_tf32}, cuda.matmul.allow_tf32 = {torch.backends.cuda.matmul.allow_tf32}.");
+        }
+        log($"BYOL: device use: {plan.Describe()}.");
+    }
+
     /// <summary>Resolves a device string ("auto", "cpu", "cuda", "cuda:N") to a TorchSharp device.</summary>
     /// <exception cref="ArgumentException">The string is not a device name.</exception>
     /// <exception cref="InvalidOperationException">CUDA was asked for and is not available.</exception>

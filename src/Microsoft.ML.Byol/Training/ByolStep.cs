@@ -30,14 +30,12 @@ internal sealed class ByolStep
         _phases = phases;
     }
 
-    /// <summary>What one step reports.</summary>
-    /// <param name="Loss">The symmetrised loss of the batch.</param>
-    /// <param name="ProjectionStd">Per-dimension std of the normalised online projections (collapse monitor).</param>
-    public readonly record struct Result(double Loss, double ProjectionStd);
-
-    /// <summary>Runs one update on the uint8 batch <paramref name="pixels"/> [B, C, H, W] at learning rate
-    /// <paramref name="lr"/> and EMA rate <paramref name="tau"/>.</summary>
-    public Result Run(Tensor pixels, double lr, double tau, Generator generator)
+    /// <summary>
+    /// Runs one update on the uint8 batch <paramref name="pixels"/> [B, C, H, W] at learning rate <paramref name="lr"/>
+    /// and EMA rate <paramref name="tau"/>. Returns the step's loss and projection std as 0-dim tensors on the device,
+    /// owned by the caller: reading them is what waits for the device (<see cref="StepValueQueue"/>).
+    /// </summary>
+    public StepOutput Run(Tensor pixels, double lr, double tau, Generator generator)
     {
         using var scope = NewDisposeScope();
         var x = ByteImages.ToFloatRgb(pixels, _device);
@@ -56,7 +54,9 @@ internal sealed class ByolStep
         _network.UpdateTarget(tau);                      // ξ ← τ·ξ + (1 − τ)·θ
         _phases?.End(PhaseTimer.Phase.Ema);
 
-        return new Result(output.Loss.item<float>(), ByolLoss.ProjectionStd(output.OnlineProjection));
+        var loss = output.Loss.detach();
+        var std = ByolLoss.ProjectionStdOnDevice(output.OnlineProjection);
+        return new StepOutput(loss.DetachFromDisposeScope(), std.DetachFromDisposeScope());
     }
 
     /// <summary>The optimiser's parameters: online encoder (at the run's encoder learning-rate scale), projector, predictor.</summary>

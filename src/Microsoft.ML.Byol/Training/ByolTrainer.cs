@@ -48,11 +48,14 @@ internal sealed class ByolTrainer
     /// <summary>The run's configuration (planned at the start of <see cref="Train"/> when it was not given).</summary>
     private RunConfiguration Run => _plannedRun ?? throw new InvalidOperationException("The run is planned when training starts.");
 
-    /// <summary>Trains on <paramref name="store"/>; the caller owns the result.</summary>
+    /// <summary>Trains on <paramref name="store"/>; the caller owns the result. How the device is used (pinned copies,
+    /// TF32, how often values are read) is the <see cref="DeviceExecutionPlan"/> of the device and the options.</summary>
     public ByolTrainingResult Train(ImageStore store, ImportedEncoder? initial = null, KnnMonitor? monitor = null)
     {
         _plannedRun ??= RunPlanner.Plan(_options, store, initial, _seed, monitor, _log);
         var device = TorchRuntime.Prepare(_options, _seed, _log);
+        var execution = DeviceExecutionPlan.For(device.type, _options);
+        TorchRuntime.Apply(execution, _log);
         _log("BYOL: " + NativeHeap.Describe());
         var plan = Run.Plan;
         var encoder = Run.Encoder;
@@ -66,7 +69,7 @@ internal sealed class ByolTrainer
         var network = ByolStep.CreateNetwork(Run, initial, device);
         try
         {
-            return new Loop(this, network, store, device, monitor).Run();
+            return new Loop(this, network, store, device, execution, monitor).Run();
         }
         catch
         {
@@ -84,19 +87,21 @@ internal sealed class ByolTrainer
         private readonly ByolNetwork _network;
         private readonly ImageStore _store;
         private readonly Device _device;
+        private readonly DeviceExecutionPlan _execution;
         private readonly KnnMonitor? _monitor;
         private readonly long _monitorEvery;
         private readonly List<(long, double)> _history = new();
         private readonly Stopwatch _clock = new();
-        private readonly ThroughputWindow _window = new(20);
+        private readonly ThroughputWindow _window;
         private CollapseMonitor _collapse;
         private bool _collapseReported;
         private long[] _permutation = Array.Empty<long>();
         private double? _lastLoss;
 
-        public Loop(ByolTrainer trainer, ByolNetwork network, ImageStore store, Device device, KnnMonitor? monitor)
+        public Loop(ByolTrainer trainer, ByolNetwork network, ImageStore store, Device device, DeviceExecutionPlan execution, KnnMonitor? monitor)
         {
-            (_trainer, _run, _options, _network, _store, _device, _monitor) = (trainer, trainer.Run, trainer._options, network, store, device, monitor);
+            (_trainer, _run, _options, _network, _store, _device, _execution, _monitor) = (trainer, trainer.Run, trainer._options, network, store, device, execution, monitor);
+            _window = new ThroughputWindow(execution.ThroughputWindowSteps);
             _collapse = new CollapseMonitor(_run.ProjectionSize);
             _monitorEvery = Math.Max(1, _run.MonitorEverySteps);
         }
@@ -109,7 +114,8 @@ internal sealed class ByolTrainer
             using var optimizer = new Lars(ByolStep.Parameters(_network, _run), weightDecay: _run.WeightDecay, trustCoefficient: _run.TrustCoefficient);
             using var generator = new Generator((ulong)_run.Seed);
             using var best = new BestEncoder();
-            var phases = PhaseTimer.FromEnvironment();
+            var phases = PhaseTimer.FromEnvironment(_execution.SynchronizePhases ? () => cuda.synchronize(_device) : null);
+            using var pending = new StepValueQueue();
             var update = new ByolStep(_network, optimizer, _run, _device, phases);
             var checkpoints = _options.CheckpointDirectory is { } dir ? new CheckpointStore(dir, _options.CheckpointsToKeep, _run.ToJson(), Log) : null;
             checkpoints?.RemoveStaleTemporaryFiles();
@@ -122,7 +128,7 @@ internal sealed class ByolTrainer
                 Log($"BYOL: resumed from {resumed.Path} at step {step} of {plan.TotalSteps}.");
             }
             long resumedFrom = step;
-            double? accuracy = MonitorHook(step, best);
+            MonitorHook(step, best);
             SetPhase(step);
             _clock.Start();
             try
@@ -138,23 +144,23 @@ internal sealed class ByolTrainer
 
                     double lr = _run.LearningRateAt(step), tau = _run.TauAt(step);
                     phases?.StartStep();
-                    ByolStep.Result result;
-                    using (var pixels = _store.Gather(_permutation.AsSpan(checked((int)(inEpoch * plan.BatchSize)), plan.BatchSize)))
-                        result = update.Run(pixels, lr, tau, generator);
+                    using (var pixels = _store.Gather(_permutation.AsSpan(checked((int)(inEpoch * plan.BatchSize)), plan.BatchSize), _execution.PinHostMemory))
+                        pending.Add(step, lr, tau, update.Run(pixels, lr, tau, generator));
                     long done = step + 1;
-                    GuardFinite(result.Loss, done);
-                    bool suspected = CollapseHook(result.ProjectionStd);
-                    accuracy = done % _monitorEvery == 0 || done == plan.TotalSteps ? MonitorHook(done, best) : null;
-                    ProgressHook(step, done, result, lr, tau, suspected, accuracy);
+                    bool monitorDue = done % _monitorEvery == 0 || done == plan.TotalSteps;
+                    bool checkpointDue = checkpoints is not null && done % _options.CheckpointEverySteps == 0 && done < plan.TotalSteps;
+                    if (_execution.ReadsAfter(done, plan.TotalSteps, needed: checkpointDue || (monitorDue && _monitor is not null)))
+                        ReadSteps(pending, done, monitorDue ? best : null);
                     if (done % NativeHeap.TrimEverySteps == 0)
                         NativeHeap.Trim();
-                    if (checkpoints is not null && done % _options.CheckpointEverySteps == 0 && done < plan.TotalSteps)
-                        Log($"BYOL: checkpoint {Save(checkpoints, done, optimizer, generator)}");
+                    if (checkpointDue)
+                        Log($"BYOL: checkpoint {Save(checkpoints!, done, optimizer, generator)}");
                     phases?.EndStep();
                 }
             }
             catch (OperationCanceledException) when (checkpoints is not null && step > resumedFrom)
             {
+                ReadSteps(pending, step, best: null);   // the checkpoint keeps the last loss and collapse streak
                 Log($"BYOL: cancelled at step {step}; checkpoint {Save(checkpoints, step, optimizer, generator)}");
                 throw;
             }
@@ -182,11 +188,29 @@ internal sealed class ByolTrainer
                     : $"BYOL: step {step}: the encoder trains from now on, at {_run.EncoderLearningRateScale:G3}× the heads' learning rate.");
         }
 
-        private void GuardFinite(double loss, long done)
+        /// <summary>
+        /// Reads the pending steps' values (one wait for the device) and runs, step by step in order, the NaN guard,
+        /// the collapse monitor, the kNN monitor (on the last step, when <paramref name="best"/> is given: it was due)
+        /// and progress. With one step read per step this is the per-step order of the hooks.
+        /// </summary>
+        private void ReadSteps(StepValueQueue pending, long done, BestEncoder? best)
+        {
+            foreach (var values in pending.Read())
+            {
+                long stepDone = values.Step + 1;
+                GuardFinite(values.Loss, stepDone, done);
+                bool suspected = CollapseHook(values.ProjectionStd);
+                double? accuracy = best is not null && stepDone == done ? MonitorHook(stepDone, best) : null;
+                ProgressHook(values, suspected, accuracy);
+            }
+        }
+
+        private void GuardFinite(double loss, long done, long readAt)
         {
             if (!double.IsFinite(loss))
                 throw new InvalidOperationException(
-                    $"BYOL loss became {loss} at step {done}; lower ByolOptions.BaseLearningRate (now {_run.BaseLearningRate}) or check the input images.");
+                    $"BYOL loss became {loss} at step {done}{(readAt != done ? $" (seen at step {readAt}: the loss is read from the device every {_execution.ReadEverySteps} steps, ByolOptions.ReportEverySteps)" : "")}; " +
+                    $"lower ByolOptions.BaseLearningRate (now {_run.BaseLearningRate}) or check the input images.");
             _lastLoss = loss;
             _history.Add((done, loss));
         }
@@ -218,11 +242,11 @@ internal sealed class ByolTrainer
             return accuracy;
         }
 
-        private void ProgressHook(long step, long done, ByolStep.Result result, double lr, double tau, bool suspected, double? accuracy)
+        private void ProgressHook(StepValues values, bool suspected, double? accuracy)
         {
             _window.Add(_clock.Elapsed, _run.Plan.BatchSize);
-            _options.Progress?.Report(new ByolProgress((int)(step / _run.Plan.StepsPerEpoch), done, _run.Plan.TotalSteps, result.Loss, tau, lr,
-                _window.ItemsPerSecond, _clock.Elapsed, result.ProjectionStd, suspected, accuracy));
+            _options.Progress?.Report(new ByolProgress((int)(values.Step / _run.Plan.StepsPerEpoch), values.Step + 1, _run.Plan.TotalSteps, values.Loss,
+                values.Tau, values.LearningRate, _window.ItemsPerSecond, _clock.Elapsed, values.ProjectionStd, suspected, accuracy));
         }
 
         /// <summary>Puts the best monitored encoder back when it is not the last one; returns what was kept.</summary>

@@ -10,8 +10,10 @@ namespace Microsoft.ML.Byol.Training;
 /// <c>BYOL_PROFILE_SKIP</c> (default 1) is the number of first steps left out as warm-up.
 /// </summary>
 /// <remarks>
-/// CPU operators run synchronously, so phase boundaries are exact there; on CUDA a phase would include whatever
-/// earlier asynchronous work it waits for. Off by default: the trainer then pays nothing but a null check.
+/// CPU operators run synchronously, so phase boundaries are exact there. On CUDA the trainer passes a synchronisation
+/// (<c>torch.cuda.synchronize</c>) that runs before each boundary is read, so each phase is charged its own kernels; this
+/// serialises host and device, so the sum of the phases is then longer than an unprofiled step.
+/// Off by default: the trainer then pays nothing but a null check.
 /// </remarks>
 internal sealed class PhaseTimer
 {
@@ -43,26 +45,29 @@ internal sealed class PhaseTimer
     private readonly double[] _seconds = new double[Names.Length];
     private readonly int _skip;
     private readonly Stopwatch _clock = new();
+    private readonly Action? _synchronize;
     private TimeSpan _last;
     private int _steps;
     private int _seen;
 
     /// <summary>A timer that leaves the first <paramref name="skip"/> steps out of the means.</summary>
-    internal PhaseTimer(int skip) => _skip = skip;
+    internal PhaseTimer(int skip, Action? synchronize = null) => (_skip, _synchronize) = (skip, synchronize);
 
     /// <summary>A timer when <c>BYOL_PROFILE_PHASES</c> is 1 or true, else null.</summary>
-    public static PhaseTimer? FromEnvironment()
+    /// <param name="synchronize">Waits for the device before each phase boundary (null on the CPU).</param>
+    public static PhaseTimer? FromEnvironment(Action? synchronize = null)
     {
         string? value = Environment.GetEnvironmentVariable("BYOL_PROFILE_PHASES");
         if (value is not ("1" or "true" or "TRUE" or "True"))
             return null;
         int skip = int.TryParse(Environment.GetEnvironmentVariable("BYOL_PROFILE_SKIP"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int s) && s >= 0 ? s : 1;
-        return new PhaseTimer(skip);
+        return new PhaseTimer(skip, synchronize);
     }
 
     /// <summary>Starts timing a step.</summary>
     public void StartStep()
     {
+        _synchronize?.Invoke();
         _clock.Restart();
         _last = TimeSpan.Zero;
     }
@@ -70,6 +75,7 @@ internal sealed class PhaseTimer
     /// <summary>Ends phase <paramref name="phase"/> at the current time (it began where the previous one ended).</summary>
     public void End(Phase phase)
     {
+        _synchronize?.Invoke();
         var now = _clock.Elapsed;
         if (_seen >= _skip)
             _seconds[(int)phase] += (now - _last).TotalSeconds;

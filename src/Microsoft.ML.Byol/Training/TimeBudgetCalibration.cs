@@ -30,6 +30,8 @@ internal static class TimeBudgetCalibration
     {
         var clock = Stopwatch.StartNew();
         var device = TorchRuntime.Prepare(options, run.Seed, _ => { });
+        var execution = DeviceExecutionPlan.For(device.type, options);
+        TorchRuntime.Apply(execution, _ => { });
         using var network = ByolStep.CreateNetwork(run, initial, device);
         network.TrainMode(run.FreezeEncoderBatchNorm);
         using var optimizer = new Lars(ByolStep.Parameters(network, run), weightDecay: run.WeightDecay, trustCoefficient: run.TrustCoefficient);
@@ -54,8 +56,9 @@ internal static class TimeBudgetCalibration
                 timed.Start();
             for (int j = 0; j < indices.Length; j++)
                 indices[j] = random.Next(store.Count);
-            using var pixels = store.Gather(indices);
-            step.Run(pixels, run.LearningRateAt(run.Plan.WarmupSteps), run.TauBase, generator);
+            using var pixels = store.Gather(indices, execution.PinHostMemory);
+            using var output = step.Run(pixels, run.LearningRateAt(run.Plan.WarmupSteps), run.TauBase, generator);
+            output.Read(); // waits for the device, so the timed steps are whole steps (one read per step: an upper bound)
         }
         double perStep = timed.Elapsed.TotalSeconds / TimedSteps;
 

@@ -24,6 +24,8 @@ public sealed class ByolOptionsValidationTests
         { nameof(ByolOptions.OutputColumnName), o => o.OutputColumnName = "" },
         { nameof(ByolOptions.CheckpointEverySteps), o => o.CheckpointEverySteps = 0 },
         { nameof(ByolOptions.NumberOfThreads), o => o.NumberOfThreads = 0 },
+        { nameof(ByolOptions.ReportEverySteps), o => o.ReportEverySteps = 0 },
+        { nameof(ByolOptions.ReportEverySteps), o => o.ReportEverySteps = -10 },
         { "View1", o => o.View1 = new ByolViewOptions { FlipProbability = 2 } },
         { "View2", o => o.View2 = new ByolViewOptions { CropScaleMin = 0 } },
         { nameof(ByolOptions.FrozenEncoderFraction), o => o.FrozenEncoderFraction = 1.5 },
