@@ -207,6 +207,15 @@ public sealed class ByolOptions
     /// </summary>
     public long MaxImagePixels { get; set; } = Embedding.ImageLimits.DefaultMaxPixels;
 
+    /// <summary>
+    /// What to do with a row whose image cannot be used: a missing, empty, truncated or undecodable file, a file over
+    /// <see cref="MaxImagePixels"/>, or a row with no image. <see cref="ByolInvalidImageHandling.Throw"/> (default)
+    /// stops <see cref="ByolEstimator.Fit"/> naming the row and file; <see cref="ByolInvalidImageHandling.Skip"/> leaves
+    /// such rows out of the training cache (and out of the <see cref="MonitorLabelColumnName"/> labels), logs how many
+    /// were skipped and names the first few. When every row is unusable, Fit fails either way.
+    /// </summary>
+    public ByolInvalidImageHandling InvalidImageHandling { get; set; } = ByolInvalidImageHandling.Throw;
+
     /// <summary>Receives a report after every optimizer step.</summary>
     public IProgress<ByolProgress>? Progress { get; set; }
 
