@@ -100,4 +100,19 @@ public sealed class ParallelCacheParityTests : IDisposable
         cached.Should().BeEquivalentTo(TestImages.All(chain), o => o.WithStrictOrdering());
         cached[1].Should().Equal(cached[0], "neither ML.NET 5 nor the direct decoder applies EXIF orientation");
     }
+
+    [Fact]
+    public void Cancellation_StopsTheParallelPass_AndLeavesNoFileBehind()
+    {
+        var data = Load(Files(8));
+        string temp = Path.Combine(_folder, "cache");
+        Directory.CreateDirectory(temp);
+        using var source = new CancellationTokenSource();
+        source.Cancel();
+
+        var act = () => ImageCacheBuilder.Build(Ml, data, "Image", 16, 10, null, source.Token, temp, parallelFiles: true);
+
+        act.Should().Throw<OperationCanceledException>();
+        Directory.GetFiles(temp).Should().BeEmpty();
+    }
 }
