@@ -48,10 +48,14 @@ public sealed class ByolEstimator : IEstimator<ByolTransformer>
 
     /// <summary>Trains the encoder on <paramref name="input"/> and returns the scoring transformer.</summary>
     /// <exception cref="ArgumentException">An option, the input column or the data is invalid (checked before training).</exception>
+    /// <exception cref="InvalidOperationException">
+    /// A row's image cannot be used (missing, empty or undecodable file, or no image; the message names the row and
+    /// file) and <see cref="ByolOptions.InvalidImageHandling"/> is Throw; or no row's image can be used.
+    /// </exception>
     /// <exception cref="InvalidDataException">
     /// <see cref="ByolOptions.InitialEncoderPath"/> is not a ResNet this library can read; or an image is larger than
     /// <see cref="ByolOptions.MaxImagePixels"/>, or its pixels cannot be allocated (the message names the row and, when
-    /// known, the file).
+    /// known, the file), and <see cref="ByolOptions.InvalidImageHandling"/> is Throw.
     /// </exception>
     /// <exception cref="OperationCanceledException"><see cref="ByolOptions.CancellationToken"/> was cancelled.</exception>
     public ByolTransformer Fit(IDataView input)
@@ -66,10 +70,12 @@ public sealed class ByolEstimator : IEstimator<ByolTransformer>
 
         var initial = InitialEncoder(Log);
         var mlContext = new MLContext(seed);
+        var keptRows = new List<int>();
         using var store = ImageCacheBuilder.Build(mlContext, input, _options.InputColumnName, _options.ImageSize,
-            _options.MaxCacheMemoryBytes ?? DefaultCacheBudget(), Log, _options.CancellationToken, maxImagePixels: _options.MaxImagePixels);
+            _options.MaxCacheMemoryBytes ?? DefaultCacheBudget(), Log, _options.CancellationToken, maxImagePixels: _options.MaxImagePixels,
+            invalidImages: _options.InvalidImageHandling, keptRows: keptRows);
         var monitor = _options.MonitorLabelColumnName is { } label
-            ? KnnMonitor.Create(store, MonitorLabels.Read(mlContext, input, label, store.Count), seed)
+            ? KnnMonitor.Create(store, MonitorLabels.Read(mlContext, input, label, keptRows), seed)
             : null;
         var run = RunPlanner.Plan(_options, store, initial, seed, monitor, Log);
 

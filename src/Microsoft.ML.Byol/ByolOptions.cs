@@ -208,6 +208,15 @@ public sealed class ByolOptions
     public long MaxImagePixels { get; set; } = Embedding.ImageLimits.DefaultMaxPixels;
 
     /// <summary>
+    /// What to do with a row whose image cannot be used: a missing, empty, truncated or undecodable file, a file over
+    /// <see cref="MaxImagePixels"/>, or a row with no image. <see cref="ByolInvalidImageHandling.Throw"/> (default)
+    /// stops <see cref="ByolEstimator.Fit"/> naming the row and file; <see cref="ByolInvalidImageHandling.Skip"/> leaves
+    /// such rows out of the training cache (and out of the <see cref="MonitorLabelColumnName"/> labels), logs how many
+    /// were skipped and names the first few. When every row is unusable, Fit fails either way.
+    /// </summary>
+    public ByolInvalidImageHandling InvalidImageHandling { get; set; } = ByolInvalidImageHandling.Throw;
+
+    /// <summary>
     /// Receives one report per optimizer step, in step order. The loss and projection std of a step are read from the
     /// device every <see cref="ReportEverySteps"/> steps; the reports of the steps in between are then made together.
     /// </summary>

@@ -36,6 +36,8 @@ internal static class ByolOptionsValidation
         if (options.MaxCacheMemoryBytes is < 0)
             throw Invalid(nameof(ByolOptions.MaxCacheMemoryBytes), options.MaxCacheMemoryBytes, "must be 0 or more (or null)");
         RequirePositive(options.MaxImagePixels, nameof(ByolOptions.MaxImagePixels));
+        if (!Enum.IsDefined(options.InvalidImageHandling))
+            throw Invalid(nameof(ByolOptions.InvalidImageHandling), options.InvalidImageHandling, "must be Throw or Skip");
         if (options.WarmupEpochs is { } warmup && !(warmup >= 0 && double.IsFinite(warmup)))
             throw Invalid(nameof(ByolOptions.WarmupEpochs), warmup, "must be 0 or more (or null: the recipe's)");
         if (options.TauBase is { } tau && !(tau >= 0 && tau <= 1))

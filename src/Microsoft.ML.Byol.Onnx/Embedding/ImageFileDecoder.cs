@@ -84,7 +84,7 @@ internal sealed class ImageFileDecoder(long maxPixels = ImageLimits.DefaultMaxPi
         if (bitmap.GetPixels() == IntPtr.Zero)
         {
             bitmap.Dispose();
-            throw new InvalidDataException($"Could not allocate a {info.Width}×{info.Height} {info.ColorType} bitmap.");
+            throw ImageLimits.Mark(new InvalidDataException($"Could not allocate a {info.Width}×{info.Height} {info.ColorType} bitmap."));
         }
 
         held = bitmap;

@@ -70,9 +70,24 @@ internal static class ImageLimits
 
     /// <summary>The documented error for an image whose pixels could not be allocated.</summary>
     public static InvalidDataException AllocationFailed(string what, Exception e) =>
-        new($"{what} could not be decoded: its pixels could not be allocated ({e.Message}).", e);
+        Mark(new InvalidDataException($"{what} could not be decoded: its pixels could not be allocated ({e.Message}).", e));
 
     private static InvalidDataException TooLarge(long width, long height, long maxPixels, string what, bool declared) =>
-        new(string.Create(CultureInfo.InvariantCulture,
-            $"{what} {(declared ? "declares" : "is")} {width}×{height} = {width * height:N0} pixels, more than MaxImagePixels = {maxPixels:N0}{(declared ? "; it was refused before decoding" : "")}. Raise MaxImagePixels if such images are expected."));
+        Mark(new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+            $"{what} {(declared ? "declares" : "is")} {width}×{height} = {width * height:N0} pixels, more than MaxImagePixels = {maxPixels:N0}{(declared ? "; it was refused before decoding" : "")}. Raise MaxImagePixels if such images are expected.")));
+
+    /// <summary>
+    /// Whether <paramref name="e"/> is an error of this class (an image over the limit, or one whose pixels could not be
+    /// allocated), as opposed to a file that is not an image: the training cache reports the two differently.
+    /// </summary>
+    public static bool IsLimitError(Exception e) => e is InvalidDataException && e.Data.Contains(LimitKey);
+
+    /// <summary>Marks <paramref name="e"/> as an error of this class (see <see cref="IsLimitError"/>).</summary>
+    public static InvalidDataException Mark(InvalidDataException e)
+    {
+        e.Data[LimitKey] = true;
+        return e;
+    }
+
+    private const string LimitKey = "Microsoft.ML.Byol.ImageLimit";
 }

@@ -34,6 +34,15 @@ internal sealed class ImageWorkspace : IDisposable
         PlanarRgbWriter.Write(resized.GetPixelSpan(), FormatOf(resized), ImageSize, ImageSize, destination);
     }
 
+    /// <summary>Decodes, resizes and writes one file's 3×S×S pixels as bytes (the training cache's planar uint8).</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file cannot be decoded, or is larger than the limit.</exception>
+    public void WriteFile(string path, Span<byte> destination)
+    {
+        var resized = _resizer.Resize(_decoder.Decode(path));
+        PlanarRgbWriter.Write(resized.GetPixelSpan(), FormatOf(resized), ImageSize, ImageSize, destination);
+    }
+
     /// <summary>Writes the 3×S×S pixels of an image that is already S×S (ML.NET does not resize those).</summary>
     public void WriteSized(MLImage image, Span<float> destination) =>
         PlanarRgbWriter.Write(image.Pixels, image.PixelFormat, ImageSize, ImageSize, destination);

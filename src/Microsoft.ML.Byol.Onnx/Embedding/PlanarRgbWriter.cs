@@ -29,12 +29,7 @@ internal static class PlanarRgbWriter
     /// <param name="destination">Room for 3×width×height floats.</param>
     public static void Write(ReadOnlySpan<byte> pixels, MLPixelFormat format, int width, int height, Span<float> destination)
     {
-        (int red, int green, int blue) = format switch
-        {
-            MLPixelFormat.Bgra32 => (2, 1, 0),
-            MLPixelFormat.Rgba32 => (0, 1, 2),
-            _ => throw new InvalidDataException($"Pixel format {format} is not supported (BGRA or RGBA expected)."),
-        };
+        var (red, green, blue) = Channels(format);
         int plane = width * height;
         if (pixels.Length < 4 * plane || destination.Length < 3 * plane)
         {
@@ -52,6 +47,42 @@ internal static class PlanarRgbWriter
             b[p] = table[pixels[ix + blue]];
         }
     }
+
+    /// <summary>
+    /// Writes <paramref name="width"/>×<paramref name="height"/> pixels of 4 bytes each as planar R, G, B bytes, as
+    /// <c>ExtractPixels</c> does with offset 0, scale 1 and byte output (the training cache's pixels).
+    /// </summary>
+    /// <param name="pixels">4 bytes per pixel, in <paramref name="format"/>'s order.</param>
+    /// <param name="format">BGRA or RGBA.</param>
+    /// <param name="width">Pixels per row.</param>
+    /// <param name="height">Rows.</param>
+    /// <param name="destination">Room for 3×width×height bytes.</param>
+    public static void Write(ReadOnlySpan<byte> pixels, MLPixelFormat format, int width, int height, Span<byte> destination)
+    {
+        var (red, green, blue) = Channels(format);
+        int plane = width * height;
+        if (pixels.Length < 4 * plane || destination.Length < 3 * plane)
+        {
+            throw new InvalidDataException($"A {width}×{height} image gave {pixels.Length} pixel bytes, expected {4 * plane}.");
+        }
+
+        var r = destination.Slice(0, plane);
+        var g = destination.Slice(plane, plane);
+        var b = destination.Slice(2 * plane, plane);
+        for (int p = 0, ix = 0; p < plane; p++, ix += 4)
+        {
+            r[p] = pixels[ix + red];
+            g[p] = pixels[ix + green];
+            b[p] = pixels[ix + blue];
+        }
+    }
+
+    private static (int Red, int Green, int Blue) Channels(MLPixelFormat format) => format switch
+    {
+        MLPixelFormat.Bgra32 => (2, 1, 0),
+        MLPixelFormat.Rgba32 => (0, 1, 2),
+        _ => throw new InvalidDataException($"Pixel format {format} is not supported (BGRA or RGBA expected)."),
+    };
 
     private static float[] MakeTable()
     {

@@ -6,7 +6,7 @@ namespace Microsoft.ML.Byol.Data;
 /// <summary>
 /// Where <see cref="ImageCacheBuilder"/> writes pixels while it reads the data: a block of <c>count × bytesPerImage</c>
 /// bytes addressed by pointer, which becomes an <see cref="ImageStore"/> at the end. When every image turned out to
-/// be grey, the store keeps only the first plane of each image.
+/// be grey, the store keeps only the first plane of each image; when rows were skipped, it keeps the first images only.
 /// </summary>
 internal abstract unsafe class CacheWriter : IDisposable
 {
@@ -30,14 +30,17 @@ internal abstract unsafe class CacheWriter : IDisposable
     /// <summary>The bytes of image <paramref name="index"/>.</summary>
     public Span<byte> Image(int index) => new(Base + index * ImageBytes, checked((int)ImageBytes));
 
-    /// <summary>Turns the block into a store with <paramref name="channels"/> channels (1 keeps the first plane only).</summary>
-    public abstract ImageStore Complete(int channels);
+    /// <summary>
+    /// Turns the first <paramref name="count"/> images of the block into a store with <paramref name="channels"/>
+    /// channels (1 keeps the first plane only).
+    /// </summary>
+    public abstract ImageStore Complete(int count, int channels);
 
-    /// <summary>Moves the first plane of every image to the front, packed (forward order never overwrites unread bytes).</summary>
-    protected void PackFirstPlanes()
+    /// <summary>Moves the first plane of the first <paramref name="count"/> images to the front, packed (forward order never overwrites unread bytes).</summary>
+    protected void PackFirstPlanes(int count)
     {
         long plane = (long)Height * Width;
-        for (long i = 1; i < Count; i++)
+        for (long i = 1; i < count; i++)
             Buffer.MemoryCopy(Base + i * ImageBytes, Base + i * plane, plane, plane);
     }
 
@@ -59,14 +62,16 @@ internal sealed unsafe class MemoryCacheWriter : CacheWriter
 
     protected override byte* Base => _base;
 
-    public override ImageStore Complete(int channels)
+    public override ImageStore Complete(int count, int channels)
     {
         var pixels = _pixels ?? throw new InvalidOperationException("The cache was already completed.");
         _pixels = null;
-        if (channels == Channels)
+        if (channels == Channels && count == Count)
             return new InMemoryImageStore(pixels);
         using (pixels)
-            return new InMemoryImageStore(pixels.narrow(1, 0, channels).clone());
+        using (var kept = pixels.narrow(0, 0, count))
+        using (var planes = kept.narrow(1, 0, channels))
+            return new InMemoryImageStore(planes.clone());
     }
 
     public override void Dispose() => _pixels?.Dispose();

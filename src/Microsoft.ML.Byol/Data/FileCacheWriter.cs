@@ -4,7 +4,7 @@ namespace Microsoft.ML.Byol.Data;
 
 /// <summary>
 /// A <see cref="CacheWriter"/> into a temporary file mapped into memory; it becomes a <see cref="MemoryMappedImageStore"/>
-/// that deletes the file when disposed (or an in-memory store, when the packed grey images fit the memory budget).
+/// that deletes the file when disposed (or an in-memory store, when the packed grey images or the kept rows fit the memory budget).
 /// </summary>
 internal sealed unsafe class FileCacheWriter : CacheWriter
 {
@@ -40,20 +40,20 @@ internal sealed unsafe class FileCacheWriter : CacheWriter
 
     protected override byte* Base => _base;
 
-    public override ImageStore Complete(int channels)
+    public override ImageStore Complete(int count, int channels)
     {
         if (_view is null)
             throw new InvalidOperationException("The cache was already completed.");
         if (channels != Channels)
-            PackFirstPlanes();
-        long length = (long)Count * channels * Height * Width;
-        if (channels != Channels && length <= _memoryBudgetBytes)
+            PackFirstPlanes(count);
+        long length = (long)count * channels * Height * Width;
+        if ((channels != Channels || count != Count) && length <= _memoryBudgetBytes)
         {
-            var memory = new MemoryCacheWriter(Count, channels, Height, Width);
-            for (int i = 0; i < Count; i++)
+            var memory = new MemoryCacheWriter(count, channels, Height, Width);
+            for (int i = 0; i < count; i++)
                 new Span<byte>(_base + i * memory.ImageBytes, (int)memory.ImageBytes).CopyTo(memory.Image(i));
             Dispose();
-            return memory.Complete(channels);
+            return memory.Complete(count, channels);
         }
         Unmap();
         if (length != Count * ImageBytes)
@@ -61,7 +61,7 @@ internal sealed unsafe class FileCacheWriter : CacheWriter
             using var stream = new FileStream(_path, FileMode.Open, FileAccess.Write);
             stream.SetLength(length);
         }
-        var store = new MemoryMappedImageStore(_path, Count, channels, Height, Width, deleteOnDispose: true);
+        var store = new MemoryMappedImageStore(_path, count, channels, Height, Width, deleteOnDispose: true);
         _completed = true;
         return store;
     }

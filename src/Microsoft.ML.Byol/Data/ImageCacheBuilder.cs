@@ -1,13 +1,16 @@
-using System.Diagnostics;
 using Microsoft.ML.Byol.Embedding;
+using Microsoft.ML.Byol.Scoring;
 using Microsoft.ML.Byol.Torch;
 
 namespace Microsoft.ML.Byol.Data;
 
 /// <summary>
-/// Reads the input column of an <see cref="IDataView"/> once, in one cursor pass, into an <see cref="ImageStore"/> of
-/// uint8 pixels at the training size: in memory when it fits the budget, else in a memory-mapped temporary file.
-/// Images where every pixel has R = G = B in every row are kept as one channel.
+/// Reads the input column of an <see cref="IDataView"/> once into an <see cref="ImageStore"/> of uint8 pixels at the
+/// training size: in memory when it fits the budget, else in a memory-mapped temporary file. When the column is
+/// LoadImages' own output, its files are decoded on every core (<see cref="ParallelFileCacheFiller"/>); otherwise one
+/// cursor reads it through ML.NET's transforms. Either way the cache keeps the data's order. Images where every pixel
+/// has R = G = B in every row are kept as one channel. With <see cref="ByolInvalidImageHandling.Skip"/>, rows whose
+/// image cannot be used are left out and logged.
 /// </summary>
 internal static class ImageCacheBuilder
 {
@@ -21,13 +24,21 @@ internal static class ImageCacheBuilder
     /// <param name="cancellationToken">Stops the pass.</param>
     /// <param name="temporaryDirectory">Folder of the memory-mapped file (null: the system's temporary folder).</param>
     /// <param name="maxImagePixels">Largest image decoded, in pixels (checked on LoadImages' files before decoding).</param>
+    /// <param name="invalidImages">Whether a row whose image cannot be used stops the pass or is left out.</param>
+    /// <param name="keptRows">When given, receives the index of every data row kept, in cache order.</param>
+    /// <param name="parallelFiles">
+    /// Whether LoadImages' files are decoded on several threads with the direct decoder (false: through ML.NET's
+    /// transforms on one cursor, as for every other column).
+    /// </param>
+    /// <param name="workers">Threads of the parallel pass (null: the processor count).</param>
     /// <exception cref="ArgumentOutOfRangeException">The column is missing, or a size is not positive.</exception>
     /// <exception cref="ArgumentException">The column type is not accepted, or the data has no rows.</exception>
-    /// <exception cref="InvalidOperationException">A row holds no usable picture (the message names the row).</exception>
+    /// <exception cref="InvalidOperationException">A row holds no usable picture (the message names the row), or, with Skip, none does.</exception>
     /// <exception cref="InvalidDataException">An image is larger than <paramref name="maxImagePixels"/>, or its pixels cannot be allocated (the message names the row and file).</exception>
     public static ImageStore Build(MLContext mlContext, IDataView data, string columnName, int imageSize,
         long memoryBudgetBytes, Action<string>? log, CancellationToken cancellationToken, string? temporaryDirectory = null,
-        long maxImagePixels = ImageLimits.DefaultMaxPixels)
+        long maxImagePixels = ImageLimits.DefaultMaxPixels, ByolInvalidImageHandling invalidImages = ByolInvalidImageHandling.Throw,
+        List<int>? keptRows = null, bool parallelFiles = true, int? workers = null)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(data);
@@ -36,54 +47,86 @@ internal static class ImageCacheBuilder
         var column = ImageColumn.Describe(data.Schema, columnName);
         TorchRuntime.EnsureInitialized();
 
-        var watch = Stopwatch.StartNew();
         long rows = data.GetRowCount() ?? CountRows(data, cancellationToken);
         if (rows == 0)
             throw new ArgumentException($"The training data has no rows (input column '{columnName}').", nameof(data));
         if (rows > int.MaxValue)
             throw new ArgumentException($"The training data has {rows} rows; at most {int.MaxValue} are supported.", nameof(data));
         int count = (int)rows;
+        var skipped = invalidImages == ByolInvalidImageHandling.Skip ? new SkippedRows() : null;
+        keptRows?.Clear();
 
-        using PixelRowReader reader = column.IsImage
-            ? new ImagePixelReader(mlContext, data, column, imageSize, maxImagePixels)
-            : new VectorPixelReader(data, column, imageSize);
-        if (reader is ImagePixelReader { ChecksFiles: false })
-            log?.Invoke($"Column '{columnName}' is not the direct output of LoadImages: image sizes are checked against MaxImagePixels " +
-                "only once ML.NET has decoded them, which cannot prevent the allocation of a huge image.");
-        int channels = reader.Channels;
+        var source = column.IsImage && parallelFiles ? LoadImagesSource.Find(data, data.Schema[column.Index]) : null;
+        int channels = column.IsImage ? 3 : column.Channels;
         long bytes = (long)count * channels * imageSize * imageSize;
         using CacheWriter writer = bytes <= memoryBudgetBytes
             ? new MemoryCacheWriter(count, channels, imageSize, imageSize)
             : new FileCacheWriter(temporaryDirectory ?? Path.GetTempPath(), count, channels, imageSize, imageSize, memoryBudgetBytes);
+        int threads = Math.Max(1, workers ?? Environment.ProcessorCount);
         log?.Invoke($"Caching {count} images of column '{columnName}' at {channels}×{imageSize}×{imageSize} " +
-            (writer is FileCacheWriter file ? $"in the memory-mapped file {file.Path} ({Megabytes(bytes)}; the memory budget is {Megabytes(memoryBudgetBytes)})." : $"in memory ({Megabytes(bytes)})."));
+            (writer is FileCacheWriter file ? $"in the memory-mapped file {file.Path} ({Megabytes(bytes)}; the memory budget is {Megabytes(memoryBudgetBytes)})" : $"in memory ({Megabytes(bytes)})") +
+            (source is not null ? $", decoding LoadImages' files on {threads} thread{(threads == 1 ? "" : "s")}." : "."));
 
-        bool grey = channels == 3;
+        var progress = new CacheProgress(count, log);
+        var (kept, grey) = source is not null
+            ? new ParallelFileCacheFiller(columnName, source, imageSize, maxImagePixels, threads).Fill(data, writer, skipped, keptRows, progress, cancellationToken)
+            : FillFromCursor(mlContext, data, column, writer, maxImagePixels, skipped, keptRows, progress, log, cancellationToken);
+
+        if (skipped is { Count: > 0 })
+        {
+            if (kept == 0)
+                throw skipped.NoneLeft(columnName, count);
+            log?.Invoke(skipped.Summary(columnName, count));
+        }
+        grey = grey && channels == 3;
+        var store = writer.Complete(kept, grey ? 1 : channels);
+        log?.Invoke($"Cached {kept} images as {store.Channels}×{imageSize}×{imageSize}" +
+            (grey ? " (every image is grey: one channel kept)" : "") +
+            $": {Megabytes((long)kept * store.ImageBytes)} {(store is MemoryMappedImageStore ? "in a memory-mapped file" : "in memory")}, " +
+            $"at {progress.RowsPerSecond(count):F1} rows/s, in {progress.Elapsed.TotalSeconds:F1} s.");
+        return store;
+    }
+
+    /// <summary>The one-cursor pass through ML.NET's transforms (or the vector column), in row order.</summary>
+    private static (int Kept, bool Grey) FillFromCursor(MLContext mlContext, IDataView data, ImageColumn column, CacheWriter writer,
+        long maxImagePixels, SkippedRows? skipped, List<int>? keptRows, CacheProgress progress, Action<string>? log, CancellationToken cancellationToken)
+    {
+        int count = writer.Count, imageSize = writer.Height;
+        using PixelRowReader reader = column.IsImage
+            ? new ImagePixelReader(mlContext, data, column, imageSize, maxImagePixels)
+            : new VectorPixelReader(data, column, imageSize);
+        if (reader is ImagePixelReader { ChecksFiles: false })
+            log?.Invoke($"Column '{column.Name}' is not the direct output of LoadImages: image sizes are checked against MaxImagePixels " +
+                "only once ML.NET has decoded them, which cannot prevent the allocation of a huge image.");
+        bool grey = true;
         int plane = imageSize * imageSize;
-        int read = 0, nextReport = 1;
+        int read = 0, kept = 0;
         while (reader.MoveNext())
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (read == count)
                 throw new InvalidOperationException($"The training data yielded more rows than the {count} it reported.");
-            var image = writer.Image(read);
-            reader.Read(read, image);
-            grey = grey && IsGrey(image, plane);
-            read++;
-            if (read * 10L >= nextReport * (long)count && read < count)
+            var image = writer.Image(kept);
+            try
             {
-                log?.Invoke($"Caching images: {read * 100L / count}% ({read}/{count}) after {watch.Elapsed.TotalSeconds:F1} s.");
-                nextReport = (int)(read * 10L / count) + 1;
+                reader.Read(read, image);
             }
+            catch (Exception e) when (skipped is not null && e is InvalidOperationException or InvalidDataException)
+            {
+                skipped.Add(e);
+                read++;
+                progress.Report(read);
+                continue;
+            }
+            grey = grey && writer.Channels == 3 && ParallelFileCacheFiller.IsGrey(image, plane);
+            keptRows?.Add(read);
+            kept++;
+            read++;
+            progress.Report(read);
         }
         if (read != count)
             throw new InvalidOperationException($"The training data yielded {read} rows, not the {count} it reported.");
-
-        var store = writer.Complete(grey ? 1 : channels);
-        log?.Invoke($"Cached {count} images as {store.Channels}×{imageSize}×{imageSize}" +
-            (grey ? " (every image is grey: one channel kept)" : "") +
-            $": {Megabytes((long)count * store.ImageBytes)} {(store is MemoryMappedImageStore ? "in a memory-mapped file" : "in memory")}, in {watch.Elapsed.TotalSeconds:F1} s.");
-        return store;
+        return (kept, grey);
     }
 
     private static long CountRows(IDataView data, CancellationToken cancellationToken)
@@ -97,12 +140,6 @@ internal static class ImageCacheBuilder
             rows++;
         }
         return rows;
-    }
-
-    private static bool IsGrey(ReadOnlySpan<byte> image, int plane)
-    {
-        var red = image[..plane];
-        return red.SequenceEqual(image.Slice(plane, plane)) && red.SequenceEqual(image.Slice(2 * plane, plane));
     }
 
     private static string Megabytes(long bytes) => $"{bytes / (1024.0 * 1024.0):F1} MB";

@@ -2,31 +2,41 @@ namespace Microsoft.ML.Byol.Data;
 
 /// <summary>
 /// Reads the monitor's label column as class indices, in row order (the order of the image cache), with ML.NET's
-/// own <c>MapValueToKey</c>: any label type works (text, numbers, booleans, keys); missing values become −1.
+/// own <c>MapValueToKey</c>: any label type works (text, numbers, booleans, keys); missing values become −1. Only the
+/// rows the cache kept are returned (rows whose image was skipped are left out), so labels and images stay aligned.
 /// </summary>
 internal static class MonitorLabels
 {
     /// <exception cref="ArgumentOutOfRangeException">The column does not exist.</exception>
-    public static int[] Read(MLContext mlContext, IDataView data, string columnName, int expectedRows)
+    /// <param name="mlContext">Context of the key mapping.</param>
+    /// <param name="data">The training data.</param>
+    /// <param name="columnName">The label column.</param>
+    /// <param name="keptRows">The data rows the image cache kept, in increasing order.</param>
+    public static int[] Read(MLContext mlContext, IDataView data, string columnName, IReadOnlyList<int> keptRows)
     {
         if (data.Schema.GetColumnOrNull(columnName) is null)
             throw new ArgumentOutOfRangeException(nameof(columnName), columnName,
                 $"ByolOptions.MonitorLabelColumnName: the data has no column '{columnName}'.");
         const string Key = "__ByolMonitorLabel";
         var keyed = mlContext.Transforms.Conversion.MapValueToKey(Key, columnName).Fit(data).Transform(data);
-        var labels = new List<int>(expectedRows);
+        var labels = new List<int>(keptRows.Count);
+        int row = 0, next = 0;
         using (var cursor = keyed.GetRowCursor(new[] { keyed.Schema[Key] }))
         {
             var getter = cursor.GetGetter<uint>(keyed.Schema[Key]);
             uint key = 0;
-            while (cursor.MoveNext())
+            while (next < keptRows.Count && cursor.MoveNext())
             {
-                getter(ref key);
-                labels.Add(key == 0 ? -1 : (int)key - 1);
+                if (keptRows[next] == row++)
+                {
+                    getter(ref key);
+                    labels.Add(key == 0 ? -1 : (int)key - 1);
+                    next++;
+                }
             }
         }
-        if (labels.Count != expectedRows)
-            throw new InvalidOperationException($"The label column '{columnName}' has {labels.Count} rows; the images {expectedRows}.");
+        if (labels.Count != keptRows.Count)
+            throw new InvalidOperationException($"The label column '{columnName}' has fewer rows than the images ({keptRows.Count} kept).");
         return labels.ToArray();
     }
 }

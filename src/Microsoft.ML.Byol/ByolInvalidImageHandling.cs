@@ -1,0 +1,19 @@
+namespace Microsoft.ML.Byol;
+
+/// <summary>What <see cref="ByolEstimator.Fit"/> does with a row whose image cannot be used for training.</summary>
+/// <remarks>
+/// A row is unusable when its file is missing, empty, truncated beyond decoding or not an image, when it declares
+/// more pixels than <see cref="ByolOptions.MaxImagePixels"/>, or when the row has no image at all (an empty path or a
+/// null <c>MLImage</c>).
+/// </remarks>
+public enum ByolInvalidImageHandling
+{
+    /// <summary>Stop with an exception naming the first unusable row and its file (the default).</summary>
+    Throw,
+
+    /// <summary>
+    /// Leave unusable rows out of the training cache and go on. The MLContext log says how many rows were skipped and
+    /// names the first few (row and file). A run where every row is unusable is still an error.
+    /// </summary>
+    Skip,
+}
