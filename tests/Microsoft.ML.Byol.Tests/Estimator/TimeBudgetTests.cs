@@ -26,7 +26,13 @@ public sealed class TimeBudgetTests
         reports.Should().HaveCount((int)total);
         reports[^1].Step.Should().Be(total);
         reports.Max(r => r.LearningRate).Should().BeGreaterThan(0);
-        reports[^1].LearningRate.Should().BeLessThan(reports.Max(r => r.LearningRate) * 0.05, "the cosine decay ends at the last planned step");
+        // The last step runs at peak·(1 − cos(π / decaySteps)) / 2 when the cosine reaches 0 one step later; the warm-up
+        // takes at most a tenth of the run, so decaySteps ≥ 0.9·total. On a loaded machine a 3 s budget plans only a few
+        // steps, so the bound follows the step count instead of a fixed fraction (a schedule laid over the uncapped
+        // 40 000 steps would still be near its peak here).
+        double decaySteps = Math.Max(1, Math.Floor(0.9 * total));
+        double lastStepBound = reports.Max(r => r.LearningRate) * 0.5 * (1 - Math.Cos(Math.PI / decaySteps));
+        reports[^1].LearningRate.Should().BeLessThanOrEqualTo(lastStepBound * 1.0001, "the cosine decay ends at the last planned step");
         reports[^1].Tau.Should().BeGreaterThan(0.999);
         log.Should().Contain(l => l.Contains("BYOL recipe: WarmupEpochs = 10 epochs, at most a tenth of the run"));
     }
