@@ -24,7 +24,7 @@ namespace Microsoft.ML.Byol;
 /// their own buffers. <see cref="Dispose"/> waits for running calls to end.
 /// </para>
 /// </remarks>
-public sealed class ByolEmbedder : IDisposable
+public sealed partial class ByolEmbedder : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly WorkspacePool _workspaces;
@@ -32,6 +32,7 @@ public sealed class ByolEmbedder : IDisposable
     private readonly PixelBufferPool _pool;
     private readonly BatchRunner _runner;
     private readonly BatchPipeline _pipeline;
+    private readonly StreamingPipeline _streaming;
     private readonly ReaderWriterLockSlim _life = new(LockRecursionPolicy.SupportsRecursion);
     private bool _disposed;
 
@@ -47,6 +48,8 @@ public sealed class ByolEmbedder : IDisposable
         _pool = new PixelBufferPool(batchSize * preprocessor.PixelsPerImage, maxKept: 2 * Environment.ProcessorCount + 2);
         _runner = new BatchRunner(session, info);
         _pipeline = new BatchPipeline(_runner, _pool, batchSize, BatchPipeline.WorkersFor(Environment.ProcessorCount));
+        _streaming = new StreamingPipeline(_sources, _runner, _pool, preprocessor.PixelsPerImage, batchSize,
+            BatchPipeline.WorkersFor(Environment.ProcessorCount), GuardedBatch);
     }
 
     /// <summary>Length of each embedding.</summary>
@@ -253,6 +256,21 @@ public sealed class ByolEmbedder : IDisposable
         {
             ThrowIfDisposed();
             return run();
+        }
+        finally
+        {
+            _life.ExitReadLock();
+        }
+    }
+
+    /// <summary>Runs one streaming batch under the lifetime lock (entered and left on the worker's thread).</summary>
+    private void GuardedBatch(Action run)
+    {
+        _life.EnterReadLock();
+        try
+        {
+            ThrowIfDisposed();
+            run();
         }
         finally
         {
