@@ -80,6 +80,28 @@ public sealed partial class ByolEmbedder : IDisposable
         return Create(File.ReadAllBytes(onnxModelPath), info, options ?? new ByolEmbedderOptions(), $"'{onnxModelPath}'");
     }
 
+    /// <summary>
+    /// Opens a BYOL encoder's ONNX file for batched scoring under an ML.NET context: with no
+    /// <see cref="ByolEmbedderOptions.GpuDeviceId"/>, the context's <see cref="MLContext.GpuDeviceId"/> and
+    /// <see cref="MLContext.FallbackToCpu"/> apply, as in ML.NET's <c>ApplyOnnxModel</c>; the execution provider used
+    /// (and a fallback to the CPU, as a warning) is written to <see cref="MLContext.Log"/>.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not a BYOL encoder.</exception>
+    /// <exception cref="InvalidOperationException">A GPU was asked for, cannot be used, and fallback is off.</exception>
+    public static ByolEmbedder Load(MLContext mlContext, string onnxModelPath, ByolEmbedderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentException.ThrowIfNullOrEmpty(onnxModelPath);
+        if (!File.Exists(onnxModelPath))
+        {
+            throw new FileNotFoundException($"The BYOL encoder file '{onnxModelPath}' was not found.", onnxModelPath);
+        }
+
+        var info = ByolEncoderInfo.FromOnnx(onnxModelPath);
+        return Create(File.ReadAllBytes(onnxModelPath), info, options ?? new ByolEmbedderOptions(), $"'{onnxModelPath}'", mlContext);
+    }
+
     /// <summary>Opens an encoder given as ONNX bytes (used by tests and the training package).</summary>
     internal static ByolEmbedder FromBytes(byte[] onnxModel, ByolEmbedderOptions? options = null)
     {
@@ -210,7 +232,7 @@ public sealed partial class ByolEmbedder : IDisposable
         }
     }
 
-    private static ByolEmbedder Create(byte[] model, ByolEncoderInfo info, ByolEmbedderOptions options, string source)
+    private static ByolEmbedder Create(byte[] model, ByolEncoderInfo info, ByolEmbedderOptions options, string source, MLContext? context = null)
     {
         if (options.BatchSize < 1)
         {
@@ -228,7 +250,7 @@ public sealed partial class ByolEmbedder : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), options.IntraOpThreads, "IntraOpThreads must be 0 (default) or more.");
         }
 
-        var session = EmbedderSession.Open(model, options, source, out string provider);
+        var session = EmbedderSession.Open(model, options, source, out string provider, context);
         try
         {
             return new ByolEmbedder(session, info, BatchSizeFor(session, info, options.BatchSize, source), provider, options.MaxImagePixels);
