@@ -81,6 +81,21 @@ public sealed class GpuConventionTests : IDisposable
             .Should().Throw<InvalidOperationException>().WithMessage("*CUDA device 0 (asked for)*");
     }
 
+    [SkippableFact]
+    public void TransformerFromATrainingHost_FollowsContextGpu()
+    {
+        Skip.If(EmbedderSession.CudaUnavailable() is null, "this ONNX Runtime has CUDA");
+
+        // ByolEstimator.Fit creates its transformer over env.Register(...) with gpuDeviceId: null.
+        IHostEnvironment strict = new MLContext { GpuDeviceId = 0, FallbackToCpu = false };
+        FluentActions.Invoking(() => ByolTransformer.Create(strict.Register("ByolPretrain"), Support.TestEncoder.Bytes, "Embedding", "Image", null, true))
+            .Should().Throw<InvalidOperationException>().WithMessage("*CUDA device 0*MLContext.GpuDeviceId*");
+
+        IHostEnvironment lenient = new MLContext { GpuDeviceId = 0, FallbackToCpu = true };
+        using var transformer = ByolTransformer.Create(lenient.Register("ByolPretrain"), Support.TestEncoder.Bytes, "Embedding", "Image", null, false);
+        transformer.ExecutionProvider.Should().Be("CPU");
+    }
+
     [Fact]
     public void GpuSettings_ReadFromAHostRegisteredFromTheContext()
     {
