@@ -1,12 +1,14 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
+using Microsoft.ML.Byol.Export;
 using Parquet;
 using Parquet.Schema;
 
 namespace Microsoft.ML.Byol;
 
 /// <summary>What <see cref="ByolEmbeddingWriter.WriteParquetAsync"/> wrote.</summary>
-/// <param name="Written">Rows of the Parquet file: inputs embedded.</param>
+/// <param name="Written">Rows written: the inputs embedded.</param>
 /// <param name="Failed">Inputs that failed, listed in the errors file.</param>
 /// <param name="ErrorsPath">The errors file (written only when <paramref name="Failed"/> is more than 0).</param>
 public sealed record ByolEmbeddingWriteResult(long Written, long Failed, string ErrorsPath);
@@ -44,16 +46,14 @@ public static class ByolEmbeddingWriter
         ArgumentNullException.ThrowIfNull(embeddings);
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentOutOfRangeException.ThrowIfLessThan(rowGroupSize, 1);
-        string errorsPath = path + ".errors.csv";
-        File.Delete(errorsPath);
+        await using var errors = new ErrorsCsv(path + ".errors.csv");
         var key = new DataField<string>("key", nullable: false);
         var element = new DataField<float>("element", nullable: false);
         var schema = new ParquetSchema(key, new ListField("embedding", element));
         var keys = new List<string>(rowGroupSize);
         var values = new List<float>();
         int size = -1;
-        long written = 0, failed = 0;
-        StreamWriter? errors = null;
+        long written = 0;
         await using var file = File.Create(path);
         ParquetWriter? writer = null;
         try
@@ -92,14 +92,7 @@ public static class ByolEmbeddingWriter
             {
                 if (!embedding.Succeeded)
                 {
-                    errors ??= new StreamWriter(errorsPath, false, new UTF8Encoding(false));
-                    if (failed++ == 0)
-                    {
-                        await errors.WriteLineAsync("index,key,error_type,message").ConfigureAwait(false);
-                    }
-
-                    await errors.WriteLineAsync(string.Join(",", embedding.Index.ToString(CultureInfo.InvariantCulture), Csv(embedding.Key),
-                        Csv(embedding.Error.GetType().FullName ?? ""), Csv(embedding.Error.Message))).ConfigureAwait(false);
+                    await errors.AddAsync(embedding).ConfigureAwait(false);
                     continue;
                 }
 
@@ -135,16 +128,65 @@ public static class ByolEmbeddingWriter
             {
                 await writer.DisposeAsync().ConfigureAwait(false);
             }
-
-            if (errors is not null)
-            {
-                await errors.DisposeAsync().ConfigureAwait(false);
-            }
         }
 
-        return new ByolEmbeddingWriteResult(written, failed, errorsPath);
+        return new ByolEmbeddingWriteResult(written, errors.Count, errors.Path);
     }
 
-    private static string Csv(string value) =>
-        value.IndexOfAny(new[] { ',', '"', '\n', '\r' }) < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    /// <summary>
+    /// Writes the results as NumPy: <paramref name="path"/> a .npy float32 matrix (little-endian, C order, shape
+    /// (embedded, EmbeddingSize)), <c>path + ".keys.txt"</c> the keys of its rows (UTF-8, one per line, same order),
+    /// and failures to <c>path + ".errors.csv"</c> as <see cref="WriteParquetAsync"/>. Rows are written as they come;
+    /// the header's row count is rewritten at the end (the stream must be a seekable file).
+    /// </summary>
+    /// <exception cref="InvalidDataException">Embeddings of different lengths, or a key holding a line break.</exception>
+    public static async Task<ByolEmbeddingWriteResult> WriteNpyAsync(
+        IAsyncEnumerable<ByolEmbedding> embeddings, string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(embeddings);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        await using var errors = new ErrorsCsv(path + ".errors.csv");
+        await using var file = File.Create(path);
+        await using var keys = new StreamWriter(path + ".keys.txt", false, new UTF8Encoding(false)) { NewLine = "\n" };
+        await file.WriteAsync(NpyHeader.For(0, 0), cancellationToken).ConfigureAwait(false);
+        int size = -1;
+        long written = 0;
+        byte[] row = Array.Empty<byte>();
+        await foreach (var embedding in embeddings.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (!embedding.Succeeded)
+            {
+                await errors.AddAsync(embedding).ConfigureAwait(false);
+                continue;
+            }
+
+            if (size < 0)
+            {
+                size = embedding.Vector.Length;
+                row = new byte[size * sizeof(float)];
+            }
+            else if (embedding.Vector.Length != size)
+            {
+                throw new InvalidDataException($"Embedding of '{embedding.Key}' has {embedding.Vector.Length} values, the ones before {size}.");
+            }
+
+            if (embedding.Key.AsSpan().IndexOfAny('\n', '\r') >= 0)
+            {
+                throw new InvalidDataException($"Key {embedding.Index} holds a line break; the .keys.txt file has one key per line.");
+            }
+
+            for (int i = 0; i < size; i++)
+            {
+                BinaryPrimitives.WriteSingleLittleEndian(row.AsSpan(i * sizeof(float)), embedding.Vector[i]);
+            }
+
+            await file.WriteAsync(row, cancellationToken).ConfigureAwait(false);
+            await keys.WriteLineAsync(embedding.Key).ConfigureAwait(false);
+            written++;
+        }
+
+        file.Position = 0;
+        await file.WriteAsync(NpyHeader.For(written, Math.Max(size, 0)), cancellationToken).ConfigureAwait(false);
+        return new ByolEmbeddingWriteResult(written, errors.Count, errors.Path);
+    }
 }
