@@ -47,6 +47,9 @@ internal sealed class StreamingPipeline(
                     progress?.Report(new ByolEmbeddingProgress(completed, failed, watch.Elapsed));
                     foreach (var result in results)
                     {
+                        // Checked per result: a batch already done (or a channel already holding batches) does not
+                        // look at the token when awaited.
+                        stop.Token.ThrowIfCancellationRequested();
                         yield return result;
                     }
                 }
