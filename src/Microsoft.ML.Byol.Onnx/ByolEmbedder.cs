@@ -24,7 +24,7 @@ namespace Microsoft.ML.Byol;
 /// their own buffers. <see cref="Dispose"/> waits for running calls to end.
 /// </para>
 /// </remarks>
-public sealed class ByolEmbedder : IDisposable
+public sealed partial class ByolEmbedder : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly WorkspacePool _workspaces;
@@ -32,6 +32,7 @@ public sealed class ByolEmbedder : IDisposable
     private readonly PixelBufferPool _pool;
     private readonly BatchRunner _runner;
     private readonly BatchPipeline _pipeline;
+    private readonly StreamingPipeline _streaming;
     private readonly ReaderWriterLockSlim _life = new(LockRecursionPolicy.SupportsRecursion);
     private bool _disposed;
 
@@ -47,6 +48,8 @@ public sealed class ByolEmbedder : IDisposable
         _pool = new PixelBufferPool(batchSize * preprocessor.PixelsPerImage, maxKept: 2 * Environment.ProcessorCount + 2);
         _runner = new BatchRunner(session, info);
         _pipeline = new BatchPipeline(_runner, _pool, batchSize, BatchPipeline.WorkersFor(Environment.ProcessorCount));
+        _streaming = new StreamingPipeline(_sources, _runner, _pool, preprocessor.PixelsPerImage, batchSize,
+            BatchPipeline.WorkersFor(Environment.ProcessorCount), GuardedBatch);
     }
 
     /// <summary>Length of each embedding.</summary>
@@ -75,6 +78,28 @@ public sealed class ByolEmbedder : IDisposable
 
         var info = ByolEncoderInfo.FromOnnx(onnxModelPath);
         return Create(File.ReadAllBytes(onnxModelPath), info, options ?? new ByolEmbedderOptions(), $"'{onnxModelPath}'");
+    }
+
+    /// <summary>
+    /// Opens a BYOL encoder's ONNX file for batched scoring under an ML.NET context: with no
+    /// <see cref="ByolEmbedderOptions.GpuDeviceId"/>, the context's <see cref="MLContext.GpuDeviceId"/> and
+    /// <see cref="MLContext.FallbackToCpu"/> apply, as in ML.NET's <c>ApplyOnnxModel</c>; the execution provider used
+    /// (and a fallback to the CPU, as a warning) is written to <see cref="MLContext.Log"/>.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not a BYOL encoder.</exception>
+    /// <exception cref="InvalidOperationException">A GPU was asked for, cannot be used, and fallback is off.</exception>
+    public static ByolEmbedder Load(MLContext mlContext, string onnxModelPath, ByolEmbedderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentException.ThrowIfNullOrEmpty(onnxModelPath);
+        if (!File.Exists(onnxModelPath))
+        {
+            throw new FileNotFoundException($"The BYOL encoder file '{onnxModelPath}' was not found.", onnxModelPath);
+        }
+
+        var info = ByolEncoderInfo.FromOnnx(onnxModelPath);
+        return Create(File.ReadAllBytes(onnxModelPath), info, options ?? new ByolEmbedderOptions(), $"'{onnxModelPath}'", mlContext);
     }
 
     /// <summary>Opens an encoder given as ONNX bytes (used by tests and the training package).</summary>
@@ -207,7 +232,7 @@ public sealed class ByolEmbedder : IDisposable
         }
     }
 
-    private static ByolEmbedder Create(byte[] model, ByolEncoderInfo info, ByolEmbedderOptions options, string source)
+    private static ByolEmbedder Create(byte[] model, ByolEncoderInfo info, ByolEmbedderOptions options, string source, MLContext? context = null)
     {
         if (options.BatchSize < 1)
         {
@@ -225,7 +250,7 @@ public sealed class ByolEmbedder : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), options.IntraOpThreads, "IntraOpThreads must be 0 (default) or more.");
         }
 
-        var session = EmbedderSession.Open(model, options, source, out string provider);
+        var session = EmbedderSession.Open(model, options, source, out string provider, context);
         try
         {
             return new ByolEmbedder(session, info, BatchSizeFor(session, info, options.BatchSize, source), provider, options.MaxImagePixels);
@@ -253,6 +278,21 @@ public sealed class ByolEmbedder : IDisposable
         {
             ThrowIfDisposed();
             return run();
+        }
+        finally
+        {
+            _life.ExitReadLock();
+        }
+    }
+
+    /// <summary>Runs one streaming batch under the lifetime lock (entered and left on the worker's thread).</summary>
+    private void GuardedBatch(Action run)
+    {
+        _life.EnterReadLock();
+        try
+        {
+            ThrowIfDisposed();
+            run();
         }
         finally
         {

@@ -72,8 +72,11 @@ public sealed class ByolTransformer : ITransformer, IDisposable
         OutputColumnName = outputColumnName;
         InputColumnName = inputColumnName;
         _folder = new PrivateModelFolder();
-        _builder = new ScoringChainBuilder(transforms, onnxModel, info, inputColumnName, outputColumnName, gpuDeviceId, fallbackToCpu, _folder);
-        _scorer = new BatchScorer(onnxModel, info, DefaultBatchSize, gpuDeviceId, fallbackToCpu);
+        var env = CatalogEnvironment.Of(transforms);
+        var (device, fallback) = ResolveGpu(env, gpuDeviceId, fallbackToCpu);
+        ExecutionProvider = device is int id ? $"CUDA:{id}" : "CPU";
+        _builder = new ScoringChainBuilder(transforms, onnxModel, info, inputColumnName, outputColumnName, device, fallback, _folder);
+        _scorer = new BatchScorer(onnxModel, info, DefaultBatchSize, device, fallback, env);
     }
 
     /// <summary>Most rows <see cref="Transform"/>'s view scores per ONNX Runtime run.</summary>
@@ -93,6 +96,12 @@ public sealed class ByolTransformer : ITransformer, IDisposable
     /// <c>ByolPretrain</c> takes <c>ByolOptions.MaxImagePixels</c>, the one from <c>ApplyByolEncoder</c> 100 000 000.
     /// </summary>
     public long MaxImagePixels { get; }
+
+    /// <summary>
+    /// Where the encoder is asked to run: <c>"CPU"</c>, or <c>"CUDA:n"</c> (ML.NET's OnnxTransformer and the batched
+    /// session may still fall back to the CPU when CUDA fails at run time and fallback is allowed; that is logged).
+    /// </summary>
+    public string ExecutionProvider { get; }
 
     /// <summary>True: every row maps to one row.</summary>
     public bool IsRowToRowMapper => true;
@@ -214,6 +223,31 @@ public sealed class ByolTransformer : ITransformer, IDisposable
         }
 
         ((ICanSaveModel)chain).Save(ctx);
+    }
+
+    /// <summary>
+    /// ML.NET's rule (<see cref="ExecutionProviderChoice"/>): the explicit device, else <c>MLContext.GpuDeviceId</c>
+    /// with <c>MLContext.FallbackToCpu</c>. When this ONNX Runtime has no CUDA execution provider at all, the CPU is
+    /// chosen here (logged) or the creation fails clearly, instead of at the first row.
+    /// </summary>
+    private static (int? Device, bool Fallback) ResolveGpu(IHostEnvironment env, int? gpuDeviceId, bool fallbackToCpu)
+    {
+        var (contextId, contextFallback) = GpuSettings.Of(env);
+        var asked = ExecutionProviderChoice.Decide(gpuDeviceId, fallbackToCpu, contextId, contextFallback, null);
+        if (asked.CudaDevice is null || EmbedderSession.CudaUnavailable() is not string missing)
+        {
+            return (asked.CudaDevice, asked.FallbackToCpu);
+        }
+
+        var decision = ExecutionProviderChoice.Decide(gpuDeviceId, fallbackToCpu, contextId, contextFallback, missing);
+        if (decision.Error is not null)
+        {
+            throw new InvalidOperationException($"ByolTransformer: {decision.Error}");
+        }
+
+        using var channel = env.Register("ByolOnnx").Start("ExecutionProvider");
+        channel.Warning(MessageSensitivity.None, $"ByolTransformer: {decision.Message}");
+        return (null, true);
     }
 
     private ScoringChain ChainFor(DataViewSchema inputSchema)

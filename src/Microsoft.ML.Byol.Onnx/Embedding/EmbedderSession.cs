@@ -1,38 +1,87 @@
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML.Byol.Embedding;
 
 /// <summary>
 /// Opens the embedder's single ONNX Runtime session: all graph optimisations on, the CUDA execution provider when a
-/// GPU is asked for (falling back to the CPU when allowed, otherwise failing with the reason), and the intra-op
-/// thread count when given.
+/// GPU is asked for explicitly or by the ML.NET context (<see cref="ExecutionProviderChoice"/>: falling back to the
+/// CPU when allowed, otherwise failing with the reason), and the intra-op thread count when given. The provider used
+/// (and any fallback) is logged to the context's log when there is one.
 /// </summary>
 internal static class EmbedderSession
 {
+    private const string CudaProvider = "CUDAExecutionProvider";
+
     /// <summary>Opens the session; <paramref name="provider"/> is "CUDA:n" or "CPU".</summary>
-    public static InferenceSession Open(byte[] model, ByolEmbedderOptions options, string source, out string provider)
+    public static InferenceSession Open(byte[] model, ByolEmbedderOptions options, string source, out string provider, IHostEnvironment? env = null, bool followContextGpu = true)
     {
-        if (options.GpuDeviceId is int device)
+        var (contextId, contextFallback) = followContextGpu ? GpuSettings.Of(env) : (null, true);
+        var decision = ExecutionProviderChoice.Decide(options.GpuDeviceId, options.FallbackToCpu, contextId, contextFallback, null);
+        InferenceSession? session = null;
+        if (decision.CudaDevice is int device)
         {
-            try
+            string? failure = CudaUnavailable();
+            if (failure is null)
             {
-                var session = Create(model, options, device);
-                provider = $"CUDA:{device}";
-                return session;
-            }
-            catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException or TypeInitializationException)
-            {
-                if (!options.FallbackToCpu)
+                try
                 {
-                    throw new InvalidOperationException(
-                        $"Could not run {source} on CUDA device {device} ({e.GetType().Name}: {e.Message}). Reference an ONNX Runtime " +
-                        "GPU native package (e.g. Microsoft.ML.OnnxRuntime.Gpu) with a matching CUDA, or set FallbackToCpu = true.", e);
+                    session = Create(model, options, device);
+                }
+                catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException or TypeInitializationException)
+                {
+                    failure = $"{e.GetType().Name}: {e.Message}";
+                }
+            }
+
+            if (failure is not null)
+            {
+                decision = ExecutionProviderChoice.Decide(options.GpuDeviceId, options.FallbackToCpu, contextId, contextFallback, failure);
+                if (decision.Error is not null)
+                {
+                    throw new InvalidOperationException($"{source}: {decision.Error}");
                 }
             }
         }
 
-        provider = "CPU";
-        return Create(model, options, null);
+        session ??= Create(model, options, null);
+        provider = decision.Provider;
+        Log(env, decision, source);
+        return session;
+    }
+
+    /// <summary>Null when this ONNX Runtime native library has the CUDA execution provider; otherwise why not.</summary>
+    internal static string? CudaUnavailable()
+    {
+        try
+        {
+            var available = OrtEnv.Instance().GetAvailableProviders();
+            return available.Contains(CudaProvider)
+                ? null
+                : $"the ONNX Runtime native library has no {CudaProvider} (it has {string.Join(", ", available)})";
+        }
+        catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException or TypeInitializationException)
+        {
+            return $"ONNX Runtime could not list its execution providers ({e.GetType().Name}: {e.Message})";
+        }
+    }
+
+    private static void Log(IHostEnvironment? env, ProviderDecision decision, string source)
+    {
+        if (env is null)
+        {
+            return;
+        }
+
+        using var channel = env.Register("ByolOnnx").Start("ExecutionProvider");
+        if (decision.FellBack)
+        {
+            channel.Warning(MessageSensitivity.None, $"{source}: {decision.Message}");
+        }
+        else
+        {
+            channel.Info(MessageSensitivity.None, $"{source}: {decision.Message}");
+        }
     }
 
     private static InferenceSession Create(byte[] model, ByolEmbedderOptions options, int? device)

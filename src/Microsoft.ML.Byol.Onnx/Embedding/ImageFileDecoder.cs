@@ -33,8 +33,27 @@ internal sealed class ImageFileDecoder(long maxPixels = ImageLimits.DefaultMaxPi
 
         using var codec = SKCodec.Create(path)
             ?? throw new InvalidDataException($"Image file '{path}' could not be decoded as an image (no codec recognises it).");
+        return Decode(codec, $"Image file '{path}'");
+    }
+
+    /// <summary>
+    /// Decodes an image held in <paramref name="stream"/> (read from its current position; not disposed), named
+    /// <paramref name="key"/> in errors. The bitmap returned belongs to this decoder and is valid until its next call.
+    /// </summary>
+    /// <exception cref="InvalidDataException">
+    /// The stream is not an image SkiaSharp can decode, declares more pixels than the limit, or its pixels cannot be allocated.
+    /// </exception>
+    public SKBitmap Decode(Stream stream, string key)
+    {
+        using var codec = SKCodec.Create(stream)
+            ?? throw new InvalidDataException($"Image '{key}' could not be decoded as an image (no codec recognises it).");
+        return Decode(codec, $"Image '{key}'");
+    }
+
+    private SKBitmap Decode(SKCodec codec, string what)
+    {
         var info = codec.Info;
-        ImageLimits.Check(info, maxPixels, path);
+        ImageLimits.Check(info.Width, info.Height, maxPixels, what, declared: true);
         if (info.AlphaType == SKAlphaType.Unpremul)
         {
             info.AlphaType = SKAlphaType.Premul;
@@ -48,17 +67,17 @@ internal sealed class ImageFileDecoder(long maxPixels = ImageLimits.DefaultMaxPi
         }
         catch (Exception e) when (ImageLimits.IsAllocationFailure(e))
         {
-            throw ImageLimits.AllocationFailed($"Image file '{path}' ({info.Width}×{info.Height})", e);
+            throw ImageLimits.AllocationFailed($"{what} ({info.Width}×{info.Height})", e);
         }
 
         var result = codec.GetPixels(info, bitmap.GetPixels());
         if (result != SKCodecResult.Success && result != SKCodecResult.IncompleteInput)
         {
-            throw new InvalidDataException($"Image file '{path}' could not be decoded as an image (SkiaSharp: {result}).");
+            throw new InvalidDataException($"{what} could not be decoded as an image (SkiaSharp: {result}).");
         }
 
         bitmap.NotifyPixelsChanged();
-        return info.ColorType is SKColorType.Bgra8888 or SKColorType.Rgba8888 ? bitmap : ToBgra(bitmap, path);
+        return info.ColorType is SKColorType.Bgra8888 or SKColorType.Rgba8888 ? bitmap : ToBgra(bitmap, what);
     }
 
     /// <summary>Releases the bitmaps.</summary>
@@ -92,11 +111,11 @@ internal sealed class ImageFileDecoder(long maxPixels = ImageLimits.DefaultMaxPi
     }
 
     /// <summary>MLImage's conversion of other colour types: <c>SKBitmap.Copy(Bgra8888)</c>, when possible.</summary>
-    private SKBitmap ToBgra(SKBitmap bitmap, string path)
+    private SKBitmap ToBgra(SKBitmap bitmap, string what)
     {
         if (!bitmap.CanCopyTo(SKColorType.Bgra8888))
         {
-            throw new InvalidDataException($"Image file '{path}' has an unsupported pixel format ({bitmap.ColorType}).");
+            throw new InvalidDataException($"{what} has an unsupported pixel format ({bitmap.ColorType}).");
         }
 
         SKBitmap? copy;
@@ -106,12 +125,12 @@ internal sealed class ImageFileDecoder(long maxPixels = ImageLimits.DefaultMaxPi
         }
         catch (Exception e) when (ImageLimits.IsAllocationFailure(e))
         {
-            throw ImageLimits.AllocationFailed($"Image file '{path}' ({bitmap.Width}×{bitmap.Height})", e);
+            throw ImageLimits.AllocationFailed($"{what} ({bitmap.Width}×{bitmap.Height})", e);
         }
 
         if (copy is null)
         {
-            throw new InvalidDataException($"Image file '{path}' could not be converted from {bitmap.ColorType} to BGRA.");
+            throw new InvalidDataException($"{what} could not be converted from {bitmap.ColorType} to BGRA.");
         }
 
         _converted?.Dispose();

@@ -67,6 +67,27 @@ internal sealed class ImageSources(ImageBatchPreprocessor preprocessor, Workspac
         });
 
     /// <summary>
+    /// Decodes each input (a file, or a stream that is then disposed) into its slot of the buffer, fail-soft: an input
+    /// that cannot be read leaves its slot as it was and its error in <paramref name="errors"/>; nothing is thrown for it.
+    /// </summary>
+    public void FromInputsEach(IReadOnlyList<EmbedInput> inputs, float[] buffer, int threads, Exception?[] errors) =>
+        ForChunks(0, inputs.Count, buffer, threads, (from, n, destination) =>
+        {
+            var workspace = workspaces.Rent();
+            try
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    errors[from + i] = inputs[from + i].TryWrite(workspace, destination.Span.Slice(i * Plane, Plane));
+                }
+            }
+            finally
+            {
+                workspaces.Return(workspace);
+            }
+        });
+
+    /// <summary>
     /// Whether ML.NET would hand the image on unresized (it is S×S); a disposed image is named, and so is one larger
     /// than the limit.
     /// </summary>

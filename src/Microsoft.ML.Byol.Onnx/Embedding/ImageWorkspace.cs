@@ -43,6 +43,14 @@ internal sealed class ImageWorkspace : IDisposable
         PlanarRgbWriter.Write(resized.GetPixelSpan(), FormatOf(resized), ImageSize, ImageSize, destination);
     }
 
+    /// <summary>Decodes, resizes and writes the 3×S×S pixels of an image held in a stream (named <paramref name="key"/> in errors).</summary>
+    /// <exception cref="InvalidDataException">The stream cannot be decoded, or is larger than the limit.</exception>
+    public void WriteStream(Stream stream, string key, Span<float> destination)
+    {
+        var resized = _resizer.Resize(_decoder.Decode(stream, key));
+        PlanarRgbWriter.Write(resized.GetPixelSpan(), FormatOf(resized), ImageSize, ImageSize, destination);
+    }
+
     /// <summary>Writes the 3×S×S pixels of an image that is already S×S (ML.NET does not resize those).</summary>
     public void WriteSized(MLImage image, Span<float> destination) =>
         PlanarRgbWriter.Write(image.Pixels, image.PixelFormat, ImageSize, ImageSize, destination);

@@ -8,7 +8,8 @@ namespace Microsoft.ML.Byol.Scoring;
 /// use exactly as the embedder opens its own (graph optimisations on, CUDA when asked). Runs are concurrent (ONNX
 /// Runtime allows it); <see cref="Dispose"/> waits for running batches to end.
 /// </summary>
-internal sealed class BatchScorer(byte[] encoder, ByolEncoderInfo info, int requestedBatchSize, int? gpuDeviceId, bool fallbackToCpu)
+internal sealed class BatchScorer(
+    byte[] encoder, ByolEncoderInfo info, int requestedBatchSize, int? gpuDeviceId, bool fallbackToCpu, Microsoft.ML.Runtime.IHostEnvironment? log = null)
     : IDisposable
 {
     private readonly ReaderWriterLockSlim _life = new();
@@ -68,7 +69,8 @@ internal sealed class BatchScorer(byte[] encoder, ByolEncoderInfo info, int requ
             if (_runner is null)
             {
                 var options = new ByolEmbedderOptions { GpuDeviceId = gpuDeviceId, FallbackToCpu = fallbackToCpu };
-                _session = EmbedderSession.Open(encoder, options, "the encoder", out _);
+                // The device is already resolved (explicit or the context's): the context is only the log here.
+                _session = EmbedderSession.Open(encoder, options, "the encoder", out _, log, followContextGpu: false);
                 _batchSize = ByolEmbedder.BatchSizeFor(_session, info, requestedBatchSize, "the encoder");
                 _runner = new BatchRunner(_session, info);
             }
