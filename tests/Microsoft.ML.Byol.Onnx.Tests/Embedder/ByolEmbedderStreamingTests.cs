@@ -37,7 +37,7 @@ public sealed class ByolEmbedderStreamingTests(ITestOutputHelper output) : IDisp
         GC.WaitForPendingFinalizers();
         GC.Collect();
         long heapStart = GC.GetTotalMemory(forceFullCollection: true);
-        long heapAtCheckpoint = 0, peakAtCheckpoint = 0;
+        long heapAtCheckpoint = 0, peakAtCheckpoint = 0, retainedAtCheckpoint = 0;
         var reports = new List<ByolEmbeddingProgress>();
         var progress = new SyncProgress(reports);
         var watch = Stopwatch.StartNew();
@@ -66,15 +66,18 @@ public sealed class ByolEmbedderStreamingTests(ITestOutputHelper output) : IDisp
             {
                 heapAtCheckpoint = GC.GetTotalMemory(forceFullCollection: true);
                 peakAtCheckpoint = sampler.Peak;
+                retainedAtCheckpoint = RetainedMemory.Measure();
             }
         }
 
         watch.Stop();
         long heapEnd = GC.GetTotalMemory(forceFullCollection: true);
         long peakEnd = sampler.Peak;
+        long retainedEnd = RetainedMemory.Measure();
         output.WriteLine($"{count} files ({failed} broken) in {watch.Elapsed.TotalSeconds:F1} s, {count / watch.Elapsed.TotalSeconds:F0} images/s");
         output.WriteLine($"managed heap after full GC: start {heapStart / 1024.0:F0} KiB, after {checkpoint} {heapAtCheckpoint / 1024.0:F0} KiB, after {count} {heapEnd / 1024.0:F0} KiB");
         output.WriteLine($"working-set peak: after {checkpoint} {peakAtCheckpoint / 1048576.0:F1} MiB, after {count} {peakEnd / 1048576.0:F1} MiB");
+        output.WriteLine($"retained working set (after full GC and heap trim): after {checkpoint} {retainedAtCheckpoint / 1048576.0:F1} MiB, after {count} {retainedEnd / 1048576.0:F1} MiB");
         output.WriteLine($"most paths pulled ahead of the caller: {maxAhead} (bound {embedder.StreamingBatchesInFlight + 1} batches of {embedder.BatchSize})");
 
         seen.Should().Be(count);
@@ -86,7 +89,10 @@ public sealed class ByolEmbedderStreamingTests(ITestOutputHelper output) : IDisp
 
         // Holding every result would keep 8 000 × (vector of 64 floats + result + key) ≈ 4 MB more at the end.
         (heapEnd - heapAtCheckpoint).Should().BeLessThan(1L << 20, "the managed heap must not grow with the count");
-        (peakEnd - peakAtCheckpoint).Should().BeLessThan(48L << 20, "the working set must not grow with the count");
+        // Native memory kept per image (a bitmap or tensor not released) stays after a full GC and a heap trim; the
+        // working-set *peak* also moves with whatever else the shared test process does (it grew 107 MiB once in CI
+        // while the managed heap shrank), so it is reported, not asserted.
+        (retainedEnd - retainedAtCheckpoint).Should().BeLessThan(48L << 20, "the retained working set must not grow with the count");
 
         reports.Should().NotBeEmpty();
         reports[^1].Completed.Should().Be(count);
