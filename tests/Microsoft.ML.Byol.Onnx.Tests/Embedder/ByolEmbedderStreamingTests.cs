@@ -4,6 +4,7 @@ using Xunit.Abstractions;
 namespace Microsoft.ML.Byol.Onnx.Tests.Embedder;
 
 /// <summary>Streaming, fail-soft embedding: order, keys, errors, equality with EmbedFiles, bounded memory.</summary>
+[Collection(Microsoft.ML.Byol.Onnx.Tests.Support.MemoryMeasurementCollection.Name)]
 public sealed class ByolEmbedderStreamingTests(ITestOutputHelper output) : IDisposable
 {
     private readonly EmbedderFiles _files = new();

@@ -9,6 +9,7 @@ namespace Microsoft.ML.Byol.Reliability;
 /// Runs only where the kernel refuses such an allocation outright (overcommit modes 0 and 2).
 /// </summary>
 [Trait("Category", "Reliability")]
+[Collection(Microsoft.ML.Byol.Onnx.Tests.Support.MemoryMeasurementCollection.Name)]
 public sealed class AllocationFailureTests : IDisposable
 {
     private const int Side = 1_000_000; // libpng's own limit per side

@@ -7,6 +7,7 @@ namespace Microsoft.ML.Byol.Reliability;
 /// pixel memory is allocated (the declared size is read from the header).
 /// </summary>
 [Trait("Category", "Reliability")]
+[Collection(Microsoft.ML.Byol.Onnx.Tests.Support.MemoryMeasurementCollection.Name)]
 public sealed class EmbedderImageLimitTests : IDisposable
 {
     private readonly ReliabilityFiles _files = new();

@@ -8,6 +8,7 @@ namespace Microsoft.ML.Byol.Reliability;
 /// several threads there, so the error names the column and the file, not always the row.
 /// </summary>
 [Trait("Category", "Reliability")]
+[Collection(Microsoft.ML.Byol.Onnx.Tests.Support.MemoryMeasurementCollection.Name)]
 public sealed class TransformerImageLimitTests : IDisposable
 {
     private readonly MLContext _ml = new(seed: 1);
