@@ -18,6 +18,9 @@ internal static class PlanarRgbWriter
 
     private static readonly float[] Table = MakeTable();
 
+    /// <summary>Byte output: the channel values as they are (offset 0, scale 1).</summary>
+    private static readonly byte[] Identity = Enumerable.Range(0, 256).Select(v => (byte)v).ToArray();
+
     /// <summary>
     /// Writes <paramref name="width"/>×<paramref name="height"/> pixels of 4 bytes each, row after row with no
     /// padding (as <c>MLImage.Pixels</c> gives them), into R, G and B planes of width×height floats.
@@ -28,25 +31,7 @@ internal static class PlanarRgbWriter
     /// <param name="height">Rows.</param>
     /// <param name="destination">Room for 3×width×height floats.</param>
     public static void Write(ReadOnlySpan<byte> pixels, MLPixelFormat format, int width, int height, Span<float> destination)
-    {
-        var (red, green, blue) = Channels(format);
-        int plane = width * height;
-        if (pixels.Length < 4 * plane || destination.Length < 3 * plane)
-        {
-            throw new InvalidDataException($"A {width}×{height} image gave {pixels.Length} pixel bytes, expected {4 * plane}.");
-        }
-
-        var r = destination.Slice(0, plane);
-        var g = destination.Slice(plane, plane);
-        var b = destination.Slice(2 * plane, plane);
-        var table = Table;
-        for (int p = 0, ix = 0; p < plane; p++, ix += 4)
-        {
-            r[p] = table[pixels[ix + red]];
-            g[p] = table[pixels[ix + green]];
-            b[p] = table[pixels[ix + blue]];
-        }
-    }
+        => Deinterleave(pixels, format, width, height, destination, Table);
 
     /// <summary>
     /// Writes <paramref name="width"/>×<paramref name="height"/> pixels of 4 bytes each as planar R, G, B bytes, as
@@ -58,6 +43,11 @@ internal static class PlanarRgbWriter
     /// <param name="height">Rows.</param>
     /// <param name="destination">Room for 3×width×height bytes.</param>
     public static void Write(ReadOnlySpan<byte> pixels, MLPixelFormat format, int width, int height, Span<byte> destination)
+        => Deinterleave(pixels, format, width, height, destination, Identity);
+
+    /// <summary>The one deinterleaving loop: each channel byte of each pixel, mapped through <paramref name="table"/>,
+    /// into its plane.</summary>
+    private static void Deinterleave<T>(ReadOnlySpan<byte> pixels, MLPixelFormat format, int width, int height, Span<T> destination, T[] table)
     {
         var (red, green, blue) = Channels(format);
         int plane = width * height;
@@ -71,9 +61,9 @@ internal static class PlanarRgbWriter
         var b = destination.Slice(2 * plane, plane);
         for (int p = 0, ix = 0; p < plane; p++, ix += 4)
         {
-            r[p] = pixels[ix + red];
-            g[p] = pixels[ix + green];
-            b[p] = pixels[ix + blue];
+            r[p] = table[pixels[ix + red]];
+            g[p] = table[pixels[ix + green]];
+            b[p] = table[pixels[ix + blue]];
         }
     }
 
