@@ -17,15 +17,16 @@ var minutes = new Option<double>("--minutes") { Description = "time budget of ea
 var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 64 };
 var variants = new Option<string[]>("--variant")
 {
-    Description = "runs to make, each a comma list of key=value (lr, eta, enc-lr, frozen, freeze-bn, tau); 'none' = no BYOL step",
+    Description = "runs to make, each a comma list of key=value (lr, eta, enc-lr, frozen, freeze-bn, tau, batch, steps: a fixed step count instead of the time budget, so that a busy machine changes the run's speed, not its result); 'none' = no BYOL step",
     DefaultValueFactory = _ => new[] { "none", "recipe", "freeze-bn=false", "enc-lr=1,frozen=0,freeze-bn=false" },
     AllowMultipleArgumentsPerToken = true,
 };
-var root = new RootCommand("Fine-tuning recipe probe on Fashion-MNIST") { train, test, size, minutes, batch, variants };
-root.SetAction(parse => Run(parse.GetValue(train), parse.GetValue(test), parse.GetValue(size), parse.GetValue(minutes), parse.GetValue(batch), parse.GetValue(variants)!));
+var threads = new Option<int?>("--threads") { Description = "TorchSharp CPU threads (1 is fastest on a busy machine)" };
+var root = new RootCommand("Fine-tuning recipe probe on Fashion-MNIST") { train, test, size, minutes, batch, variants, threads };
+root.SetAction(parse => Run(parse.GetValue(train), parse.GetValue(test), parse.GetValue(size), parse.GetValue(minutes), parse.GetValue(batch), parse.GetValue(variants)!, parse.GetValue(threads)));
 return root.Parse(args).Invoke();
 
-static int Run(int trainCount, int testCount, int size, double minutes, int batchSize, string[] variants)
+static int Run(int trainCount, int testCount, int size, double minutes, int batchSize, string[] variants, int? threads)
 {
     string model = Path.Combine(AppContext.BaseDirectory, "DnnImageModels", "ResNet18Onnx", "ResNet18.onnx");
     var ml = new MLContext(1);
@@ -54,6 +55,7 @@ static int Run(int trainCount, int testCount, int size, double minutes, int batc
             MonitorLabelColumnName = "Label",
             KeepBestMonitoredEncoder = false,
             Device = "cpu",
+            NumberOfThreads = threads,
             Seed = 1,
         };
         foreach (var pair in variant.Split(',', StringSplitOptions.RemoveEmptyEntries))
@@ -70,6 +72,8 @@ static int Run(int trainCount, int testCount, int size, double minutes, int batc
                 case "frozen": options.FrozenEncoderFraction = V(); break;
                 case "freeze-bn": options.FreezeEncoderBatchNorm = bool.Parse(kv[1]); break;
                 case "tau": options.TauBase = V(); break;
+                case "batch": options.BatchSize = (int)V(); break;
+                case "steps": options.MaxSteps = (long)V(); options.TimeBudget = null; break;
                 default: throw new ArgumentException($"Unknown setting {kv[0]}.");
             }
         }
