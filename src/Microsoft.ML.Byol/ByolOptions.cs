@@ -14,6 +14,10 @@ public sealed class ByolOptions
 {
     private ByolArchitecture? _architecture;
     private float? _widthMultiplier;
+    private int? _batchSize;
+    private int? _projectorHiddenSize;
+    private int? _projectionSize;
+    private int? _predictorHiddenSize;
 
     /// <summary>
     /// Input column: an <c>MLImage</c> column, or a known-size float vector of C×S×S planar pixels (C = 1 or 3,
@@ -47,14 +51,20 @@ public sealed class ByolOptions
     /// </summary>
     public bool? SmallImageStem { get; set; }
 
-    /// <summary>Hidden width of the projector g.</summary>
-    public int ProjectorHiddenSize { get; set; } = 4096;
+    /// <summary>
+    /// Hidden width of the projector g. Unset, it reads 4096 (the paper's) and the recipe decides: the paper's width,
+    /// except for short runs from random initialisation, where it is 4 × the encoder's embedding size (at most 4096).
+    /// </summary>
+    public int ProjectorHiddenSize { get => _projectorHiddenSize ?? Recipes.ByolRecipe.PaperHiddenSize; set => _projectorHiddenSize = value; }
 
-    /// <summary>Output size of the projector and the predictor.</summary>
-    public int ProjectionSize { get; set; } = 256;
+    /// <summary>
+    /// Output size of the projector and the predictor. Unset, it reads 256 (the paper's) and the recipe decides: the
+    /// paper's size, except for short runs from random initialisation, where it is at most the embedding size.
+    /// </summary>
+    public int ProjectionSize { get => _projectionSize ?? Recipes.ByolRecipe.PaperProjectionSize; set => _projectionSize = value; }
 
-    /// <summary>Hidden width of the predictor q.</summary>
-    public int PredictorHiddenSize { get; set; } = 4096;
+    /// <summary>Hidden width of the predictor q. Unset, it reads 4096 and the recipe decides, as for <see cref="ProjectorHiddenSize"/>.</summary>
+    public int PredictorHiddenSize { get => _predictorHiddenSize ?? Recipes.ByolRecipe.PaperHiddenSize; set => _predictorHiddenSize = value; }
 
     /// <summary>Number of passes over the training images.</summary>
     public int Epochs { get; set; } = 300;
@@ -66,8 +76,12 @@ public sealed class ByolOptions
     /// </summary>
     public long? MaxSteps { get; set; }
 
-    /// <summary>Images per optimizer step. The last incomplete batch of each epoch is dropped.</summary>
-    public int BatchSize { get; set; } = 256;
+    /// <summary>
+    /// Images per optimizer step. The last incomplete batch of each epoch is dropped. Unset, it reads 256 and the recipe
+    /// decides: 128 for short runs from random initialisation, the paper's 256 otherwise (fine-tuning included); never
+    /// more than the largest power of two the data fills (docs/recipes.md).
+    /// </summary>
+    public int BatchSize { get => _batchSize ?? Recipes.ByolRecipe.DefaultBatchSize; set => _batchSize = value; }
 
     /// <summary>
     /// Base learning rate; the peak learning rate is BaseLearningRate × BatchSize / 256. Null: the recipe's (the paper's
@@ -247,6 +261,12 @@ public sealed class ByolOptions
 
     /// <summary>True when <see cref="WidthMultiplier"/> was set (it must then agree with an initial encoder).</summary>
     internal bool WidthMultiplierIsSet => _widthMultiplier is not null;
+
+    /// <summary>The batch size set by the caller, or null for the recipe's.</summary>
+    internal int? BatchSizeIfSet => _batchSize;
+
+    /// <summary>The head sizes set by the caller (projector hidden, projection, predictor hidden), null where unset.</summary>
+    internal (int? ProjectorHidden, int? Projection, int? PredictorHidden) HeadSizesIfSet => (_projectorHiddenSize, _projectionSize, _predictorHiddenSize);
 
     /// <summary>Whether the small-image stem is used with these options (with no initial encoder).</summary>
     internal bool UsesSmallImageStem => SmallImageStem ?? ImageSize <= 64;

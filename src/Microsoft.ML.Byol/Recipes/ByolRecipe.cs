@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using Microsoft.ML.Byol.Import;
 using Microsoft.ML.Byol.Training;
 
@@ -34,16 +35,43 @@ internal static class ByolRecipe
     /// <summary>Images of at most this side get the small-image views (no blur).</summary>
     public const int SmallImageSize = 64;
 
+    /// <summary>Batch size, projector/predictor widths and projection size of the paper, read from unset options.</summary>
+    public const int DefaultBatchSize = 256, PaperHiddenSize = 4096, PaperProjectionSize = 256;
+
+    /// <summary>Batch size of the short recipe (the 30-minute Fashion-MNIST runs that set it, docs/benchmarks.md).</summary>
+    public const int ShortRunBatchSize = 128;
+
     /// <summary>The values chosen for one run, and the log lines that say where each came from.</summary>
     public sealed record Choice(
-        string Name, double BaseLearningRate, double WeightDecay, double TrustCoefficient, double TauBase, double? WarmupEpochs,
+        string Name, int BatchSize, int ProjectorHiddenSize, int ProjectionSize, int PredictorHiddenSize,
+        double BaseLearningRate, double WeightDecay, double TrustCoefficient, double TauBase, double? WarmupEpochs,
         ByolViewOptions View1, ByolViewOptions View2, double EncoderLearningRateScale, double FrozenEncoderFraction,
         bool FreezeEncoderBatchNorm, IReadOnlyList<string> Log);
 
-    /// <summary>Chooses the settings for a run of <paramref name="epochs"/> epochs (fractional when shortened).</summary>
-    public static Choice Choose(ByolOptions options, double epochs, bool pretrained)
+    /// <summary>The recipe of a run of <paramref name="epochs"/> epochs.</summary>
+    public static string Name(double epochs, bool pretrained) =>
+        pretrained ? "fine-tune" : epochs >= LongRunEpochs ? "long" : epochs >= MediumRunEpochs ? "medium" : "short";
+
+    /// <summary>
+    /// The batch size: the set one, else the recipe's (128 for short runs from scratch, the paper's 256 otherwise), never more than the
+    /// largest power of two that <paramref name="images"/> fill. <paramref name="epochs"/> is the run's length at the
+    /// options' batch size; a smaller batch only shortens a run counted in steps, so the recipe does not change.
+    /// </summary>
+    public static int ChooseBatchSize(ByolOptions options, double epochs, bool pretrained, int images)
     {
-        string name = pretrained ? "fine-tune" : epochs >= LongRunEpochs ? "long" : epochs >= MediumRunEpochs ? "medium" : "short";
+        if (options.BatchSizeIfSet is { } set)
+            return set;
+        int byRecipe = Name(epochs, pretrained) == "short" ? ShortRunBatchSize : DefaultBatchSize;
+        return Math.Max(2, Math.Min(byRecipe, (int)(BitOperations.RoundUpToPowerOf2((uint)images + 1) / 2)));
+    }
+
+    /// <summary>Chooses the settings for a run of <paramref name="epochs"/> epochs (fractional when shortened) at
+    /// <paramref name="batchSize"/> (from <see cref="ChooseBatchSize"/>; null: chosen here, with no data-size cap) of an
+    /// encoder whose embedding has <paramref name="embeddingSize"/> values.</summary>
+    public static Choice Choose(ByolOptions options, double epochs, bool pretrained, int? batchSize = null, int embeddingSize = 2048)
+    {
+        string name = Name(epochs, pretrained);
+        int batch = batchSize ?? ChooseBatchSize(options, epochs, pretrained, int.MaxValue);
         var (lr, wd, eta, tau) = name switch
         {
             "long" => (0.2, 1.5e-6, 1e-3, 0.996),
@@ -65,8 +93,19 @@ internal static class ByolRecipe
             return set ?? chosen();
         }
 
+        log.Add(options.BatchSizeIfSet is not null ? $"{nameof(ByolOptions.BatchSize)} = {batch} (set)"
+            : $"{nameof(ByolOptions.BatchSize)} = {batch} ({why}{(name == "short" ? ": more, smaller steps in a short run" : "")}; at most what the data fills)");
+        // Heads: the paper's, except for short runs from scratch, where they follow the encoder (a 128-d ResNet-18 x0.25
+        // learned better with 512 -> 128 heads than with 4096 -> 256 in the 30-minute runs, docs/benchmarks.md).
+        bool scaledHeads = name == "short";
+        var heads = options.HeadSizesIfSet;
+        string headsWhy = scaledHeads ? $"{why}: heads follow the {embeddingSize}-d embedding" : why;
         var choice = new Choice(
             name,
+            batch,
+            Pick(nameof(ByolOptions.ProjectorHiddenSize), heads.ProjectorHidden, scaledHeads ? Math.Min(PaperHiddenSize, 4 * embeddingSize) : PaperHiddenSize, headsWhy),
+            Pick(nameof(ByolOptions.ProjectionSize), heads.Projection, scaledHeads ? Math.Min(PaperProjectionSize, embeddingSize) : PaperProjectionSize, headsWhy),
+            Pick(nameof(ByolOptions.PredictorHiddenSize), heads.PredictorHidden, scaledHeads ? Math.Min(PaperHiddenSize, 4 * embeddingSize) : PaperHiddenSize, headsWhy),
             Pick(nameof(ByolOptions.BaseLearningRate), options.BaseLearningRate, lr),
             Pick(nameof(ByolOptions.WeightDecay), options.WeightDecay, wd),
             Pick(nameof(ByolOptions.TrustCoefficient), options.TrustCoefficient, eta),
@@ -76,8 +115,8 @@ internal static class ByolRecipe
                 small ? nameof(ByolViewOptions.SmallImageView1) : nameof(ByolViewOptions.PaperView1)),
             PickView(nameof(ByolOptions.View2), options.View2, small ? ByolViewOptions.SmallImageView2 : ByolViewOptions.PaperView2,
                 small ? nameof(ByolViewOptions.SmallImageView2) : nameof(ByolViewOptions.PaperView2)),
-            Pick(nameof(ByolOptions.EncoderLearningRateScale), options.EncoderLearningRateScale, pretrained ? PretrainedEncoderScale(options.BatchSize) : 1.0,
-                pretrained ? $"fine-tune: the encoder's LARS step kept at ≤ {SafeEncoderStep:P2} of its norm at batch {options.BatchSize}" : null),
+            Pick(nameof(ByolOptions.EncoderLearningRateScale), options.EncoderLearningRateScale, pretrained ? PretrainedEncoderScale(batch) : 1.0,
+                pretrained ? $"fine-tune: the encoder's LARS step kept at ≤ {SafeEncoderStep:P2} of its norm at batch {batch}" : null),
             Pick(nameof(ByolOptions.FrozenEncoderFraction), options.FrozenEncoderFraction, pretrained ? 0.1 : 0.0),
             Pick(nameof(ByolOptions.FreezeEncoderBatchNorm), options.FreezeEncoderBatchNorm, pretrained),
             log);

@@ -43,15 +43,19 @@ internal static class RunPlanner
     private static (RunConfiguration Run, IReadOnlyList<string> Choices) Resolve(ByolOptions options, int images,
         EncoderConfiguration encoder, int seed, bool pretrained, long? budgetSteps)
     {
-        double epochs = TrainingPlan.For(options, images, baseLearningRate: 1, budgetSteps).Epochs;
-        var choice = ByolRecipe.Choose(options, epochs, pretrained);
-        var plan = TrainingPlan.For(options, images, choice.BaseLearningRate, budgetSteps);
+        // The recipe's name needs the run's length, which needs a batch size: the set one, else the paper's (capped by
+        // the data); the recipe's own batch is never larger, so it only shortens a run counted in steps.
+        int lengthBatch = options.BatchSizeIfSet ?? Math.Clamp(images, 1, ByolRecipe.DefaultBatchSize);
+        int batch = ByolRecipe.ChooseBatchSize(options, TrainingPlan.For(options, images, baseLearningRate: 1, budgetSteps, lengthBatch).Epochs, pretrained, images);
+        double epochs = TrainingPlan.For(options, images, baseLearningRate: 1, budgetSteps, batch).Epochs;
+        var choice = ByolRecipe.Choose(options, epochs, pretrained, batch, encoder.Layout().EmbeddingSize);
+        var plan = TrainingPlan.For(options, images, choice.BaseLearningRate, budgetSteps, choice.BatchSize);
         var run = new RunConfiguration
         {
             Encoder = encoder,
-            ProjectorHiddenSize = options.ProjectorHiddenSize,
-            ProjectionSize = options.ProjectionSize,
-            PredictorHiddenSize = options.PredictorHiddenSize,
+            ProjectorHiddenSize = choice.ProjectorHiddenSize,
+            ProjectionSize = choice.ProjectionSize,
+            PredictorHiddenSize = choice.PredictorHiddenSize,
             Images = images,
             Plan = plan,
             BaseLearningRate = choice.BaseLearningRate,

@@ -14,16 +14,17 @@ internal sealed record TrainingPlan(int ImageCount, int BatchSize, long StepsPer
     /// epochs is the same fraction of the run as it is of Epochs; with none set it is 10 epochs, at most a tenth of the run.
     /// </summary>
     /// <exception cref="ArgumentException">Fewer images than one batch (unless MaxSteps is 0).</exception>
-    public static TrainingPlan For(ByolOptions options, int imageCount, double baseLearningRate, long? budgetSteps = null)
+    public static TrainingPlan For(ByolOptions options, int imageCount, double baseLearningRate, long? budgetSteps = null, int? batchSize = null)
     {
-        double peak = LearningRateSchedule.PeakLearningRate(baseLearningRate, options.BatchSize);
+        int batch = batchSize ?? options.BatchSize;
+        double peak = LearningRateSchedule.PeakLearningRate(baseLearningRate, batch);
         if (options.MaxSteps == 0)
-            return new TrainingPlan(imageCount, options.BatchSize, Math.Max(1, imageCount / options.BatchSize), 0, 0, peak);
-        if (imageCount < options.BatchSize)
+            return new TrainingPlan(imageCount, batch, Math.Max(1, imageCount / batch), 0, 0, peak);
+        if (imageCount < batch)
             throw new ArgumentException(
-                $"BYOL needs at least one full batch: the data has {imageCount} image(s) and ByolOptions.BatchSize is {options.BatchSize}.",
+                $"BYOL needs at least one full batch: the data has {imageCount} image(s) and ByolOptions.BatchSize is {batch}.",
                 nameof(imageCount));
-        long stepsPerEpoch = imageCount / options.BatchSize;
+        long stepsPerEpoch = imageCount / batch;
         long total = stepsPerEpoch * options.Epochs;
         if (options.MaxSteps is { } max)
             total = Math.Min(total, max);
@@ -32,7 +33,7 @@ internal sealed record TrainingPlan(int ImageCount, int BatchSize, long StepsPer
         long warmup = options.WarmupEpochs is { } epochs
             ? (long)Math.Round(Math.Min(1.0, epochs / options.Epochs) * total)
             : Math.Min(10 * stepsPerEpoch, (long)Math.Round(MaxDefaultWarmupFraction * total));
-        return new TrainingPlan(imageCount, options.BatchSize, stepsPerEpoch, total, warmup, peak);
+        return new TrainingPlan(imageCount, batch, stepsPerEpoch, total, warmup, peak);
     }
 
     /// <summary>Length of the run in epochs (fractional when shortened).</summary>

@@ -27,7 +27,7 @@ public sealed class ByolRecipeTests
         var choice = ByolRecipe.Choose(new ByolOptions { ImageSize = 32 }, 20, pretrained: false);
         choice.View1.BlurProbability.Should().Be(0);
         choice.View2.BlurProbability.Should().Be(0);
-        foreach (var option in new[] { "BaseLearningRate", "WeightDecay", "TrustCoefficient", "TauBase", "WarmupEpochs", "View1", "View2",
+        foreach (var option in new[] { "BatchSize", "ProjectorHiddenSize", "ProjectionSize", "PredictorHiddenSize", "BaseLearningRate", "WeightDecay", "TrustCoefficient", "TauBase", "WarmupEpochs", "View1", "View2",
                      "EncoderLearningRateScale", "FrozenEncoderFraction", "FreezeEncoderBatchNorm" })
             choice.Log.Should().Contain(line => line.StartsWith(option + " = "), $"{option} is chosen and must be logged");
     }
@@ -58,6 +58,41 @@ public sealed class ByolRecipeTests
         large.EncoderLearningRateScale.Should().Be(0.25);
         (large.BaseLearningRate * 256 / 256 * large.TrustCoefficient * large.EncoderLearningRateScale)
             .Should().BeLessThanOrEqualTo(ByolRecipe.SafeEncoderStep + 1e-12, "a step at the peak lr moves a pretrained weight by at most the measured-safe fraction");
+    }
+
+    [Theory]
+    [InlineData(5, true, 60000, 256)]         // fine-tuning: batch 64 and 256 learned the same per image (docs/recipes.md)
+    [InlineData(20, false, 60000, 128)]       // short run from scratch
+    [InlineData(300, false, 60000, 256)]      // DeepMind's 300-epoch preset keeps the paper's batch
+    [InlineData(1000, false, 1_000_000, 256)]
+    [InlineData(20, false, 100, 64)]          // a folder of 100 images: the largest power of two it fills
+    [InlineData(5, true, 40, 32)]
+    [InlineData(20, false, 2, 2)]
+    public void AnUnsetBatchSizeFollowsTheRecipeAndTheData(double epochs, bool pretrained, int images, int expected)
+    {
+        var options = new ByolOptions { ImageSize = 64 };
+        ByolRecipe.ChooseBatchSize(options, epochs, pretrained, images).Should().Be(expected);
+        options.BatchSize.Should().Be(256, "an unset batch size reads as the paper's");
+        options.BatchSize = 100;
+        ByolRecipe.ChooseBatchSize(options, epochs, pretrained, images).Should().Be(100, "a set batch size always wins, even above the data (TrainingPlan reports that)");
+    }
+
+    [Fact]
+    public void HeadsFollowTheEncoderOnlyInShortRunsFromScratch()
+    {
+        var tiny = ByolRecipe.Choose(new ByolOptions { ImageSize = 28 }, 7, pretrained: false, batchSize: 128, embeddingSize: 128);
+        (tiny.ProjectorHiddenSize, tiny.ProjectionSize, tiny.PredictorHiddenSize).Should().Be((512, 128, 512));
+        tiny.Log.Should().Contain(line => line.StartsWith("ProjectorHiddenSize = 512 (") && line.Contains("128-d embedding"));
+        var r50 = ByolRecipe.Choose(new ByolOptions { ImageSize = 224 }, 7, pretrained: false, batchSize: 128, embeddingSize: 2048);
+        (r50.ProjectorHiddenSize, r50.ProjectionSize, r50.PredictorHiddenSize).Should().Be((4096, 256, 4096));
+        foreach (var (epochs, pretrained) in new[] { (1000.0, false), (300.0, false), (5.0, true) })
+        {
+            var paper = ByolRecipe.Choose(new ByolOptions { ImageSize = 64 }, epochs, pretrained, batchSize: 64, embeddingSize: 128);
+            (paper.ProjectorHiddenSize, paper.ProjectionSize, paper.PredictorHiddenSize).Should().Be((4096, 256, 4096), $"recipe {paper.Name} keeps the paper's heads");
+        }
+        var set = ByolRecipe.Choose(new ByolOptions { ImageSize = 28, ProjectionSize = 64 }, 7, pretrained: false, batchSize: 128, embeddingSize: 128);
+        (set.ProjectorHiddenSize, set.ProjectionSize).Should().Be((512, 64));
+        set.Log.Should().Contain("ProjectionSize = 64 (set)");
     }
 
     [Fact]
