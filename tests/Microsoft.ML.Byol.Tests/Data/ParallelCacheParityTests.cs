@@ -45,6 +45,7 @@ public sealed class ParallelCacheParityTests : IDisposable
         => ImageCacheBuilder.Build(Ml, data, "Image", size, long.MaxValue, log is null ? null : log.Add, CancellationToken.None,
             parallelFiles: parallel, workers: workers);
 
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData(32, 1)]
     [InlineData(32, 3)]

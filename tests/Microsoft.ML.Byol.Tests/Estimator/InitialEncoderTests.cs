@@ -91,6 +91,7 @@ public sealed class InitialEncoderTests : IDisposable
             .Should().Throw<ArgumentException>().WithMessage("*pretrained.onnx*Architecture is ResNet50*ResNet18*");
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void MlNetsImageNetResNet18StartsARunAt64Pixels()
     {

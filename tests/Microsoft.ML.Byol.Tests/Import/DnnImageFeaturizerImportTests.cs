@@ -31,6 +31,7 @@ public sealed class DnnImageFeaturizerImportTests : IDisposable
 
     private static string ResNet18Path => Path.Combine(ModelFolder, "ResNet18Onnx", "ResNet18.onnx");
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void ImportedResNet18_GivesDnnFeaturizeImageFeatures()
     {

@@ -47,6 +47,7 @@ public sealed class ExportTorchWeightsTests : IDisposable
         comparison.MaxRelativeError.Should().BeLessThan(1e-5);
     }
 
+    [Trait("Category", "Slow")]
     [SkippableTheory]
     [InlineData(".pth", false, 64)]
     [InlineData(".safetensors", false, 64)]

@@ -23,6 +23,7 @@ public sealed class TorchvisionImportTests : IDisposable
         TorchRuntime.EnsureInitialized();
     }
 
+    [Trait("Category", "Slow")]
     [SkippableTheory]
     [InlineData("resnet18", false, ByolArchitecture.ResNet18, new[] { 64, 96 })]
     [InlineData("resnet50", false, ByolArchitecture.ResNet50, new[] { 64, 96 })]

@@ -12,6 +12,7 @@ namespace Microsoft.ML.Byol.Tests.Reliability;
 /// the log names the skipped file.
 /// </summary>
 [Trait("Category", "Reliability")]
+[Trait("Category", "Slow")]
 public sealed class DamagedCheckpointTests : IClassFixture<DamagedCheckpointTests.Runs>, IDisposable
 {
     /// <summary>A 6-step run with checkpoints at steps 2, 4 and 6, and the run resumed from step 2 alone.</summary>

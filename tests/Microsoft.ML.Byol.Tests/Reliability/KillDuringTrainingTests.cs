@@ -30,6 +30,7 @@ public sealed class KillDuringTrainingTests : IDisposable
         _folder.Dispose();
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task KilledRunsResumeToTheSameNetworksAsAnUninterruptedRun()
     {

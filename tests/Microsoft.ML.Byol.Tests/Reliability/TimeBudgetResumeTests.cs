@@ -27,6 +27,7 @@ public sealed class TimeBudgetResumeTests : IDisposable
         _folder.Dispose();
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void ADamagedNewestCheckpointResumesTheBudgetedRunFromTheOlderOne()
     {

@@ -58,6 +58,7 @@ public sealed class ByolTrainerTests : IDisposable
         result.StepsDone.Should().Be(6);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void LossFallsOnStructuredImages()
     {
