@@ -64,14 +64,14 @@ internal static class QualityRun
 
     private static PartResult Measure(BenchmarkPart part, MLContext ml, QualitySettings settings, FashionMnistSplit train, FashionMnistSplit test,
         string work, IReadOnlyList<PartResult> earlier) => part switch
-    {
-        BenchmarkPart.ImageNetFeatures => ImageNetFeaturesPart.Measure(ml, settings, train, test),
-        BenchmarkPart.ImageNetNoByol => ImageNetNoByol.Measure(ml, settings, train, test, work),
-        BenchmarkPart.ByolFromImageNet => ByolParts.FromImageNet(ml, settings, train, test, work, earlier),
-        BenchmarkPart.Byol => ByolParts.FromRandomInit(ml, settings, train, test, work),
-        BenchmarkPart.RawPixels => RawPixels.Measure(ml, train, test),
-        _ => throw new ArgumentOutOfRangeException(nameof(part)),
-    };
+        {
+            BenchmarkPart.ImageNetFeatures => ImageNetFeaturesPart.Measure(ml, settings, train, test),
+            BenchmarkPart.ImageNetNoByol => ImageNetNoByol.Measure(ml, settings, train, test, work),
+            BenchmarkPart.ByolFromImageNet => ByolParts.FromImageNet(ml, settings, train, test, work, earlier),
+            BenchmarkPart.Byol => ByolParts.FromRandomInit(ml, settings, train, test, work),
+            BenchmarkPart.RawPixels => RawPixels.Measure(ml, train, test),
+            _ => throw new ArgumentOutOfRangeException(nameof(part)),
+        };
 
     private static void Summary(IReadOnlyList<PartResult> results, IReadOnlyList<string> failures, FashionMnistSplit train, FashionMnistSplit test, TimeSpan elapsed)
     {

@@ -70,16 +70,16 @@ public class OnnxGraphWriterTests
         var pooled = NaiveOps.GlobalAveragePool(NaiveOps.Relu(NaiveOps.Add(NaiveOps.Conv(input, w1, null, 4, 1, 1, 0), input)));
         var expected = new float[2 * 5];
         for (int n = 0; n < 2; n++)
-        for (int o = 0; o < 5; o++)
-        {
-            double sum = gemmB[o];
-            for (int i = 0; i < 4; i++)
+            for (int o = 0; o < 5; o++)
             {
-                sum += pooled[n, i] * (double)gemmW[(o * 4) + i];
-            }
+                double sum = gemmB[o];
+                for (int i = 0; i < 4; i++)
+                {
+                    sum += pooled[n, i] * (double)gemmW[(o * 4) + i];
+                }
 
-            expected[(n * 5) + o] = (float)sum;
-        }
+                expected[(n * 5) + o] = (float)sum;
+            }
 
         shape.Should().Equal(2, 5);
         Compare.RelativeError(actual, expected).Should().BeLessThan(1e-5);

@@ -45,6 +45,7 @@ public class ResNetOnnxBuilderTests(ITestOutputHelper output)
         }
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void FullSizeResNet50_At224_RunsAndFoldingChangesNothing()
     {

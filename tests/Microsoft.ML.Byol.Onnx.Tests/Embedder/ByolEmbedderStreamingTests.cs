@@ -14,6 +14,7 @@ public sealed class ByolEmbedderStreamingTests(ITestOutputHelper output) : IDisp
     private ByolEmbedder Open(int batchSize = 32) =>
         ByolEmbedder.Load(_files.EncoderPath, new ByolEmbedderOptions { BatchSize = batchSize, IntraOpThreads = 1 });
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task TenThousandFiles_InOrder_BrokenOnesNamed_GoodOnesEqualEmbedFiles_MemoryFlat()
     {

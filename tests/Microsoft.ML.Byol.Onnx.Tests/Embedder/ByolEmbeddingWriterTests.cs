@@ -11,6 +11,7 @@ public sealed class ByolEmbeddingWriterTests : IDisposable
 
     public void Dispose() => _files.Dispose();
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Parquet_RoundTrips_KeysAndVectorsExactly_InRowGroups_ErrorsBeside()
     {

@@ -3,17 +3,18 @@ using Microsoft.ML.Byol.Onnx.Tests.Support;
 namespace Microsoft.ML.Byol.Onnx.Tests.Embedder;
 
 /// <summary>A temporary folder holding the test encoder and PNG pictures of assorted sizes (none of the encoder's); deleted on dispose.</summary>
-internal sealed class EmbedderFiles : IDisposable
+internal class EmbedderFiles : IDisposable
 {
-    public EmbedderFiles()
+    private readonly TempFolder _folder;
+
+    public EmbedderFiles(string prefix = "byol-embedder-tests-")
     {
-        Folder = Path.Combine(Path.GetTempPath(), $"byol-embedder-tests-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(Folder);
+        _folder = new TempFolder(prefix);
         EncoderPath = Path.Combine(Folder, "encoder.onnx");
         File.WriteAllBytes(EncoderPath, TestEncoder.Bytes);
     }
 
-    public string Folder { get; }
+    public string Folder => _folder.Path;
 
     public string EncoderPath { get; }
 
@@ -40,5 +41,5 @@ internal sealed class EmbedderFiles : IDisposable
         return path;
     }
 
-    public void Dispose() => Directory.Delete(Folder, recursive: true);
+    public void Dispose() => _folder.Dispose();
 }

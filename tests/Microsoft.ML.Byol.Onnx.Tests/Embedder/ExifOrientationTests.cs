@@ -1,6 +1,5 @@
 using Microsoft.ML.Byol.Embedding;
 using Microsoft.ML.Byol.Onnx.Tests.Support;
-using Microsoft.ML.Byol.Tests.Data;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
 using SkiaSharp;

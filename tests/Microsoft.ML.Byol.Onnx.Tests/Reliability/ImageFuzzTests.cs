@@ -14,17 +14,17 @@ namespace Microsoft.ML.Byol.Reliability;
 public sealed class ImageFuzzTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly string[] Documented = { typeof(InvalidDataException).FullName!, typeof(FileNotFoundException).FullName! };
-    private readonly string _folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"byol-fuzz-{Guid.NewGuid():N}")).FullName;
+    private readonly TempFolder _folder = new("byol-fuzz-");
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _folder.Dispose();
 
     [Fact]
     public void FuzzedFiles_AreDecodedOrRefusedWithADocumentedErrorNamingTheFile()
     {
-        var files = FuzzedImages.Write(_folder, seed: 5);
-        string encoder = Path.Combine(_folder, "encoder.onnx");
+        var files = FuzzedImages.Write(_folder.Path, seed: 5);
+        string encoder = Path.Combine(_folder.Path, "encoder.onnx");
         File.WriteAllBytes(encoder, TestEncoder.Bytes);
-        string list = Path.Combine(_folder, "files.txt");
+        string list = Path.Combine(_folder.Path, "files.txt");
         File.WriteAllLines(list, files);
 
         var (exitCode, stdout, stderr) = RunChild(encoder, list);

@@ -1,22 +1,11 @@
-using Microsoft.ML.Byol.Onnx.Tests.Support;
+using Microsoft.ML.Byol.Onnx.Tests.Embedder;
 using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Byol.Reliability;
 
 /// <summary>A temporary folder with the test encoder, bomb PNGs and ordinary 32×32 PNGs; deleted on dispose.</summary>
-internal sealed class ReliabilityFiles : IDisposable
+internal sealed class ReliabilityFiles() : EmbedderFiles("byol-reliability-")
 {
-    public ReliabilityFiles()
-    {
-        Folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"byol-reliability-{Guid.NewGuid():N}")).FullName;
-        EncoderPath = Path.Combine(Folder, "encoder.onnx");
-        File.WriteAllBytes(EncoderPath, TestEncoder.Bytes);
-    }
-
-    public string Folder { get; }
-
-    public string EncoderPath { get; }
-
     /// <summary>A bomb PNG declaring <paramref name="side"/>×<paramref name="side"/>.</summary>
     public string Bomb(int side) => TestPng.WriteBomb(Path.Combine(Folder, $"bomb-{side}.png"), side, side);
 
@@ -42,6 +31,4 @@ internal sealed class ReliabilityFiles : IDisposable
 
         return MLImage.CreateFromPixels(32, 32, MLPixelFormat.Rgba32, bytes);
     }
-
-    public void Dispose() => Directory.Delete(Folder, recursive: true);
 }

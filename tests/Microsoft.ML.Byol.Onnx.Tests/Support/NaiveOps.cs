@@ -10,34 +10,34 @@ internal static class NaiveOps
         int ow = ((x.W + (2 * pad) - kernel) / stride) + 1;
         var y = new Tensor4(x.N, outChannels, oh, ow);
         for (int n = 0; n < x.N; n++)
-        for (int o = 0; o < outChannels; o++)
-        for (int i = 0; i < oh; i++)
-        for (int j = 0; j < ow; j++)
-        {
-            double sum = bias?[o] ?? 0.0;
-            for (int c = 0; c < x.C; c++)
-            for (int ki = 0; ki < kernel; ki++)
-            {
-                int h = (i * stride) - pad + ki;
-                if (h < 0 || h >= x.H)
-                {
-                    continue;
-                }
-
-                for (int kj = 0; kj < kernel; kj++)
-                {
-                    int w = (j * stride) - pad + kj;
-                    if (w < 0 || w >= x.W)
+            for (int o = 0; o < outChannels; o++)
+                for (int i = 0; i < oh; i++)
+                    for (int j = 0; j < ow; j++)
                     {
-                        continue;
+                        double sum = bias?[o] ?? 0.0;
+                        for (int c = 0; c < x.C; c++)
+                            for (int ki = 0; ki < kernel; ki++)
+                            {
+                                int h = (i * stride) - pad + ki;
+                                if (h < 0 || h >= x.H)
+                                {
+                                    continue;
+                                }
+
+                                for (int kj = 0; kj < kernel; kj++)
+                                {
+                                    int w = (j * stride) - pad + kj;
+                                    if (w < 0 || w >= x.W)
+                                    {
+                                        continue;
+                                    }
+
+                                    sum += (double)x[n, c, h, w] * weight[(((o * x.C) + c) * kernel + ki) * kernel + kj];
+                                }
+                            }
+
+                        y[n, o, i, j] = (float)sum;
                     }
-
-                    sum += (double)x[n, c, h, w] * weight[(((o * x.C) + c) * kernel + ki) * kernel + kj];
-                }
-            }
-
-            y[n, o, i, j] = (float)sum;
-        }
 
         return y;
     }
@@ -66,23 +66,23 @@ internal static class NaiveOps
         int ow = ((x.W + (2 * pad) - kernel) / stride) + 1;
         var y = new Tensor4(x.N, x.C, oh, ow);
         for (int n = 0; n < x.N; n++)
-        for (int c = 0; c < x.C; c++)
-        for (int i = 0; i < oh; i++)
-        for (int j = 0; j < ow; j++)
-        {
-            float best = float.NegativeInfinity;
-            for (int ki = 0; ki < kernel; ki++)
-            for (int kj = 0; kj < kernel; kj++)
-            {
-                int h = (i * stride) - pad + ki, w = (j * stride) - pad + kj;
-                if (h >= 0 && h < x.H && w >= 0 && w < x.W)
-                {
-                    best = Math.Max(best, x[n, c, h, w]);
-                }
-            }
+            for (int c = 0; c < x.C; c++)
+                for (int i = 0; i < oh; i++)
+                    for (int j = 0; j < ow; j++)
+                    {
+                        float best = float.NegativeInfinity;
+                        for (int ki = 0; ki < kernel; ki++)
+                            for (int kj = 0; kj < kernel; kj++)
+                            {
+                                int h = (i * stride) - pad + ki, w = (j * stride) - pad + kj;
+                                if (h >= 0 && h < x.H && w >= 0 && w < x.W)
+                                {
+                                    best = Math.Max(best, x[n, c, h, w]);
+                                }
+                            }
 
-            y[n, c, i, j] = best;
-        }
+                        y[n, c, i, j] = best;
+                    }
 
         return y;
     }
@@ -92,17 +92,17 @@ internal static class NaiveOps
     {
         var y = new float[x.N, x.C];
         for (int n = 0; n < x.N; n++)
-        for (int c = 0; c < x.C; c++)
-        {
-            double sum = 0;
-            for (int h = 0; h < x.H; h++)
-            for (int w = 0; w < x.W; w++)
+            for (int c = 0; c < x.C; c++)
             {
-                sum += x[n, c, h, w];
-            }
+                double sum = 0;
+                for (int h = 0; h < x.H; h++)
+                    for (int w = 0; w < x.W; w++)
+                    {
+                        sum += x[n, c, h, w];
+                    }
 
-            y[n, c] = (float)(sum / (x.H * x.W));
-        }
+                y[n, c] = (float)(sum / (x.H * x.W));
+            }
 
         return y;
     }
@@ -111,12 +111,12 @@ internal static class NaiveOps
     {
         var y = new Tensor4(x.N, x.C, x.H, x.W);
         for (int n = 0; n < x.N; n++)
-        for (int c = 0; c < x.C; c++)
-        for (int h = 0; h < x.H; h++)
-        for (int w = 0; w < x.W; w++)
-        {
-            y[n, c, h, w] = f(c, x[n, c, h, w]);
-        }
+            for (int c = 0; c < x.C; c++)
+                for (int h = 0; h < x.H; h++)
+                    for (int w = 0; w < x.W; w++)
+                    {
+                        y[n, c, h, w] = f(c, x[n, c, h, w]);
+                    }
 
         return y;
     }

@@ -6,11 +6,9 @@ namespace Microsoft.ML.Byol.Onnx.Tests.Transformer;
 public sealed class ByolTransformerSaveLoadTests : IDisposable
 {
     private readonly MLContext _ml = new(seed: 1);
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "byol-save-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _folder = new("byol-save-tests-");
 
-    public ByolTransformerSaveLoadTests() => Directory.CreateDirectory(_folder);
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _folder.Dispose();
 
     private ByolTransformer CreateTransformer(string input = "Image") => ByolTransformer.Create(_ml, TestEncoder.Bytes, "Embedding", input, null, true);
 
@@ -23,7 +21,7 @@ public sealed class ByolTransformerSaveLoadTests : IDisposable
         float[][] expected = usedBeforeSaving
             ? Pictures.Column(byol.Transform(Pictures.View(_ml, Pictures.Create(4))), "Embedding")
             : TestEncoder.Run(Pictures.Pixels(_ml, Pictures.Create(4)));
-        string zip = Path.Combine(_folder, "model.zip");
+        string zip = Path.Combine(_folder.Path, "model.zip");
 
         // ML.NET cannot save an input schema whose only column is an image ("No valid columns to save"): pass none.
         _ml.Model.Save(byol, null, zip);
@@ -52,7 +50,7 @@ public sealed class ByolTransformerSaveLoadTests : IDisposable
         var copy = _ml.Transforms.CopyColumns("Copy", "Embedding").Fit(byol.Transform(Pictures.View(_ml, Pictures.Create(1))));
         var pipeline = new TransformerChain<ITransformer>(byol, copy);
         var expected = TestEncoder.Run(Pictures.Pixels(_ml, Pictures.Create(3)));
-        string zip = Path.Combine(_folder, "pipeline.zip");
+        string zip = Path.Combine(_folder.Path, "pipeline.zip");
 
         _ml.Model.Save(pipeline, null, zip);
         var loaded = _ml.Model.Load(zip, out _);
@@ -74,7 +72,7 @@ public sealed class ByolTransformerSaveLoadTests : IDisposable
         var pixels = ByolTransformerVectorTests.RandomPixels(count: 2, channels: 1);
         var data = _ml.Data.LoadFromEnumerable(pixels.Select(p => new GreyRow { Pixels = p }).ToList());
         _ = byol.GetOutputSchema(data.Schema);
-        string zip = Path.Combine(_folder, "vector.zip");
+        string zip = Path.Combine(_folder.Path, "vector.zip");
 
         _ml.Model.Save(byol, data.Schema, zip);
         var loaded = _ml.Model.Load(zip, out _);
@@ -108,7 +106,7 @@ public sealed class ByolTransformerSaveLoadTests : IDisposable
     public void ExportOnnx_WritesTheEncoderAsGiven_ToFileAndStream()
     {
         using var byol = CreateTransformer();
-        string path = Path.Combine(_folder, "exported.onnx");
+        string path = Path.Combine(_folder.Path, "exported.onnx");
 
         byol.ExportOnnx(path);
         using var stream = new MemoryStream();

@@ -14,10 +14,9 @@ namespace Microsoft.ML.Byol.Onnx.Tests.Transformer;
 public sealed class ZipConsumerTests(ITestOutputHelper output) : IDisposable
 {
     private readonly MLContext _ml = new(seed: 1);
-    private readonly string _folder = Directory.CreateDirectory(
-        Path.Combine(Path.GetTempPath(), "byol-zip-consumer-" + Guid.NewGuid().ToString("N"))).FullName;
+    private readonly TempFolder _folder = new("byol-zip-consumer-");
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _folder.Dispose();
 
     [Fact]
     public void ZipLoadsAndScoresInAnApplicationWithoutThisProject()
@@ -29,7 +28,7 @@ public sealed class ZipConsumerTests(ITestOutputHelper output) : IDisposable
                 "the consumer stands for an application with ML.NET and ONNX Runtime only");
         var files = Pictures.Create(3).Select((image, i) =>
         {
-            string path = Path.Combine(_folder, $"image{i}.png");
+            string path = Path.Combine(_folder.Path, $"image{i}.png");
             image.Save(path);
             image.Dispose();
             return path;
@@ -38,7 +37,7 @@ public sealed class ZipConsumerTests(ITestOutputHelper output) : IDisposable
         using var byol = ByolTransformer.Create(_ml, TestEncoder.Bytes, "Embedding", "Image", null, true);
         var loadedImages = LoadImages(files);
         var inProcess = Pictures.Column(byol.Transform(loadedImages), "Embedding");
-        string zip = Path.Combine(_folder, "model.zip");
+        string zip = Path.Combine(_folder.Path, "model.zip");
         _ml.Model.Save(byol, loadedImages.Schema, zip);
 
         var (columnType, outOfProcess) = RunConsumer(consumer, zip, files);

@@ -6,6 +6,8 @@ namespace Microsoft.ML.Byol.Tests.Data;
 /// </summary>
 internal sealed class BrokenPhotoFolder : IDisposable
 {
+    private readonly TempFolder _folder = new("byol-data-tests-");
+
     public sealed class Row
     {
         public string Path { get; set; } = "";
@@ -14,7 +16,6 @@ internal sealed class BrokenPhotoFolder : IDisposable
 
     public BrokenPhotoFolder(int rows = 160, bool broken = true)
     {
-        Folder = TestImages.TempFolder();
         var bad = broken ? PhotoFiles.Broken(Folder) : Array.Empty<string>();
         BadRows = broken ? new[] { 7, 40, 81, 120, 150 } : Array.Empty<int>();
         Paths = new string[rows];
@@ -31,7 +32,7 @@ internal sealed class BrokenPhotoFolder : IDisposable
         }
     }
 
-    public string Folder { get; }
+    public string Folder => _folder.Path;
 
     /// <summary>Path of every row.</summary>
     public string[] Paths { get; }
@@ -50,5 +51,5 @@ internal sealed class BrokenPhotoFolder : IDisposable
         return ml.Transforms.LoadImages("Image", null, "Path").Fit(view).Transform(view);
     }
 
-    public void Dispose() => Directory.Delete(Folder, recursive: true);
+    public void Dispose() => _folder.Dispose();
 }

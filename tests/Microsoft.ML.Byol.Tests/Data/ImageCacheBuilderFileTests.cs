@@ -8,15 +8,15 @@ public sealed class ImageCacheBuilderFileTests : IDisposable
 {
     private const int Size = 12;
     private static readonly MLContext Ml = new(seed: 1);
-    private readonly string _folder = TestImages.TempFolder();
+    private readonly TempFolder _folder = new("byol-data-tests-");
 
     public ImageCacheBuilderFileTests() => TorchRuntime.EnsureInitialized();
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _folder.Dispose();
 
     private string Png(string name, MLImage image)
     {
-        string path = Path.Combine(_folder, name);
+        string path = Path.Combine(_folder.Path, name);
         using (image)
             image.Save(path);
         return path;
@@ -46,7 +46,7 @@ public sealed class ImageCacheBuilderFileTests : IDisposable
     public void CorruptFileNamesTheRowAndThePath()
     {
         string good = Png("good.png", TestImages.Solid(20, 20, 1, 2, 3));
-        string bad = Path.Combine(_folder, "bad.png");
+        string bad = Path.Combine(_folder.Path, "bad.png");
         File.WriteAllBytes(bad, new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 1, 2, 3, 4, 5, 6, 7, 8 });
         var act = () => ImageCacheBuilder.Build(Ml, Load(good, good, bad, good), "Image", Size, long.MaxValue, null, CancellationToken.None);
         act.Should().Throw<InvalidOperationException>().Where(e => e.Message.Contains("Row 2") && e.Message.Contains(bad) && e.Message.Contains("'Image'"));
@@ -56,7 +56,7 @@ public sealed class ImageCacheBuilderFileTests : IDisposable
     public void MissingFileNamesTheRowAndThePath()
     {
         string good = Png("good.png", TestImages.Solid(20, 20, 1, 2, 3));
-        string missing = Path.Combine(_folder, "missing.png");
+        string missing = Path.Combine(_folder.Path, "missing.png");
         var act = () => ImageCacheBuilder.Build(Ml, Load(good, missing), "Image", Size, long.MaxValue, null, CancellationToken.None);
         act.Should().Throw<InvalidOperationException>().Where(e => e.Message.Contains("Row 1") && e.Message.Contains(missing));
     }
@@ -73,7 +73,7 @@ public sealed class ImageCacheBuilderFileTests : IDisposable
     public void MemoryMappedBuildFromFilesLeavesNoFileBehindOnFailure()
     {
         string good = Png("good.png", TestImages.Solid(20, 20, 1, 2, 3));
-        string temp = Path.Combine(_folder, "cache");
+        string temp = Path.Combine(_folder.Path, "cache");
         Directory.CreateDirectory(temp);
         var act = () => ImageCacheBuilder.Build(Ml, Load(good, ""), "Image", Size, 10, null, CancellationToken.None, temp);
         act.Should().Throw<InvalidOperationException>();

@@ -11,11 +11,11 @@ namespace Microsoft.ML.Byol.Tests.Data;
 public sealed class ParallelCacheParityTests : IDisposable
 {
     private static readonly MLContext Ml = new(seed: 1);
-    private readonly string _folder = TestImages.TempFolder();
+    private readonly TempFolder _folder = new("byol-data-tests-");
 
     public ParallelCacheParityTests() => TorchRuntime.EnsureInitialized();
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _folder.Dispose();
 
     private IDataView Load(IEnumerable<string> paths)
     {
@@ -30,7 +30,7 @@ public sealed class ParallelCacheParityTests : IDisposable
         for (int i = 0; i < count; i++)
         {
             var (w, h) = sizes[i % sizes.Length];
-            string name = Path.Combine(_folder, $"f{i:D3}");
+            string name = Path.Combine(_folder.Path, $"f{i:D3}");
             paths.Add((i % 4) switch
             {
                 0 => PhotoFiles.Png(name + ".png", w, h, i, grey: grey),
@@ -45,6 +45,7 @@ public sealed class ParallelCacheParityTests : IDisposable
         => ImageCacheBuilder.Build(Ml, data, "Image", size, long.MaxValue, log is null ? null : log.Add, CancellationToken.None,
             parallelFiles: parallel, workers: workers);
 
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData(32, 1)]
     [InlineData(32, 3)]
@@ -88,7 +89,7 @@ public sealed class ParallelCacheParityTests : IDisposable
     {
         using var bitmap = PhotoFiles.Pattern(40, 24, seed: 3);
         var jpeg = PhotoFiles.Encode(bitmap, SkiaSharp.SKEncodedImageFormat.Jpeg);
-        string plain = Path.Combine(_folder, "plain.jpg"), rotated = Path.Combine(_folder, "orientation-6.jpg");
+        string plain = Path.Combine(_folder.Path, "plain.jpg"), rotated = Path.Combine(_folder.Path, "orientation-6.jpg");
         File.WriteAllBytes(plain, jpeg);
         File.WriteAllBytes(rotated, PhotoFiles.WithExifOrientation(jpeg, 6));
         var data = Load(new[] { plain, rotated });
@@ -105,7 +106,7 @@ public sealed class ParallelCacheParityTests : IDisposable
     public void Cancellation_StopsTheParallelPass_AndLeavesNoFileBehind()
     {
         var data = Load(Files(8));
-        string temp = Path.Combine(_folder, "cache");
+        string temp = Path.Combine(_folder.Path, "cache");
         Directory.CreateDirectory(temp);
         using var source = new CancellationTokenSource();
         source.Cancel();

@@ -74,11 +74,4 @@ internal static class TestImages
         int size = (int)store.ImageBytes;
         return Enumerable.Range(0, store.Count).Select(i => bytes.AsSpan(i * size, size).ToArray()).ToArray();
     }
-
-    public static string TempFolder()
-    {
-        string folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "byol-data-tests-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        return folder;
-    }
 }

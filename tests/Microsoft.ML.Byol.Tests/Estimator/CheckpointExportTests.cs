@@ -7,13 +7,12 @@ namespace Microsoft.ML.Byol.Tests.Estimator;
 public sealed class CheckpointExportTests : IDisposable
 {
     private readonly ShapeFiles _files = ShapeFiles.Write(48, 20, seed: 5);
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "byol-ckpt-export-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _folder = new("byol-ckpt-export-", create: false);
 
     public void Dispose()
     {
         _files.Dispose();
-        if (Directory.Exists(_folder))
-            Directory.Delete(_folder, recursive: true);
+        _folder.Dispose();
     }
 
     [Fact]
@@ -22,7 +21,7 @@ public sealed class CheckpointExportTests : IDisposable
         var ml = new MLContext(1);
         var options = TinyRuns.Options(imageSize: 16, batchSize: 16, epochs: 2);
         options.MaxSteps = 6;
-        options.CheckpointDirectory = Path.Combine(_folder, "checkpoints");
+        options.CheckpointDirectory = Path.Combine(_folder.Path, "checkpoints");
         options.CheckpointEverySteps = 2;
         options.CheckpointsToKeep = 10;
         var estimator = ml.Transforms.ByolPretrain(options);
@@ -33,7 +32,7 @@ public sealed class CheckpointExportTests : IDisposable
         checkpoints.Select(c => c.Step).Should().Equal(2, 4, 6);
         checkpoints.Should().OnlyContain(c => c.LastLoss.HasValue && double.IsFinite(c.LastLoss.Value) && File.Exists(c.Path));
 
-        string first = Path.Combine(_folder, "step2.onnx"), last = Path.Combine(_folder, "step6.onnx");
+        string first = Path.Combine(_folder.Path, "step2.onnx"), last = Path.Combine(_folder.Path, "step6.onnx");
         estimator.ExportCheckpointOnnx(checkpoints[0].Path, first);
         estimator.ExportCheckpointOnnx(checkpoints[^1].Path, last);
         using var lastEncoder = ml.Transforms.ApplyByolEncoder(last);
@@ -55,21 +54,21 @@ public sealed class CheckpointExportTests : IDisposable
         var ml = new MLContext(1);
         var options = TinyRuns.Options(imageSize: 16, batchSize: 16);
         options.MaxSteps = 2;
-        options.CheckpointDirectory = Path.Combine(_folder, "checkpoints");
+        options.CheckpointDirectory = Path.Combine(_folder.Path, "checkpoints");
         var estimator = ml.Transforms.ByolPretrain(options);
         using (estimator.Fit(_files.Load(ml))) { }
         string checkpoint = estimator.GetCheckpoints().Single().Path;
 
         var wider = TinyRuns.Options(imageSize: 16, batchSize: 16);
         wider.WidthMultiplier = 0.25f;
-        FluentActions.Invoking(() => ml.Transforms.ByolPretrain(wider).ExportCheckpointOnnx(checkpoint, Path.Combine(_folder, "x.onnx")))
+        FluentActions.Invoking(() => ml.Transforms.ByolPretrain(wider).ExportCheckpointOnnx(checkpoint, Path.Combine(_folder.Path, "x.onnx")))
             .Should().Throw<InvalidOperationException>().WithMessage("*width: checkpoint 0.125, options 0.25*");
 
-        string notCheckpoint = Path.Combine(_folder, "not.ckpt");
+        string notCheckpoint = Path.Combine(_folder.Path, "not.ckpt");
         File.WriteAllText(notCheckpoint, "hello");
-        FluentActions.Invoking(() => estimator.ExportCheckpointOnnx(notCheckpoint, Path.Combine(_folder, "y.onnx")))
+        FluentActions.Invoking(() => estimator.ExportCheckpointOnnx(notCheckpoint, Path.Combine(_folder.Path, "y.onnx")))
             .Should().Throw<InvalidDataException>().WithMessage("*not a BYOL checkpoint*");
-        FluentActions.Invoking(() => estimator.ExportCheckpointOnnx(Path.Combine(_folder, "missing.ckpt"), Path.Combine(_folder, "z.onnx")))
+        FluentActions.Invoking(() => estimator.ExportCheckpointOnnx(Path.Combine(_folder.Path, "missing.ckpt"), Path.Combine(_folder.Path, "z.onnx")))
             .Should().Throw<FileNotFoundException>();
     }
 }

@@ -7,12 +7,12 @@ namespace Microsoft.ML.Byol.Tests.Estimator;
 public sealed class InitialEncoderTests : IDisposable
 {
     private readonly ShapeFiles _files = ShapeFiles.Write(48, 16, seed: 8);
-    private readonly string _folder = Directory.CreateTempSubdirectory("byol-initial-").FullName;
+    private readonly TempFolder _folder = new("byol-initial-");
 
     public void Dispose()
     {
         _files.Dispose();
-        Directory.Delete(_folder, recursive: true);
+        _folder.Dispose();
     }
 
     /// <summary>A tiny trained encoder exported as ONNX, to start from.</summary>
@@ -20,7 +20,7 @@ public sealed class InitialEncoderTests : IDisposable
     {
         var options = TinyRuns.Options(imageSize: 16, batchSize: 16);
         options.MaxSteps = 3;
-        string path = Path.Combine(_folder, "pretrained.onnx");
+        string path = Path.Combine(_folder.Path, "pretrained.onnx");
         using var model = ml.Transforms.ByolPretrain(options).Fit(_files.Load(ml));
         model.ExportOnnx(path);
         return path;
@@ -91,6 +91,7 @@ public sealed class InitialEncoderTests : IDisposable
             .Should().Throw<ArgumentException>().WithMessage("*pretrained.onnx*Architecture is ResNet50*ResNet18*");
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void MlNetsImageNetResNet18StartsARunAt64Pixels()
     {

@@ -23,6 +23,7 @@ public sealed class LinearProbeTests
         return ml.MulticlassClassification.Evaluate(model.Transform(encoder.Transform(test)), "LabelKey").MicroAccuracy;
     }
 
+    [Trait("Category", "Slow")]
     [SkippableFact]
     public void ByolBeatsTheUntrainedEncoderOnFashionMnist()
     {
@@ -55,6 +56,7 @@ public sealed class LinearProbeTests
         after.Should().BeGreaterThan(before + 0.05);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void ByolBeatsTheUntrainedEncoderOnSyntheticShapeFiles()
     {

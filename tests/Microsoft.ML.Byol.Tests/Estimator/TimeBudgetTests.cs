@@ -4,6 +4,7 @@ namespace Microsoft.ML.Byol.Tests.Estimator;
 
 public sealed class TimeBudgetTests
 {
+    [Trait("Category", "Slow")]
     [Fact]
     public void ABudgetPlansTheStepsSoTheSchedulesRunTheirFullCourse()
     {

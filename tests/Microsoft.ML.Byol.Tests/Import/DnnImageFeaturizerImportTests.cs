@@ -19,12 +19,11 @@ public sealed class DnnImageFeaturizerImportTests : IDisposable
     private static readonly float[] Mean = { 0.485f, 0.456f, 0.406f };
     private static readonly float[] Std = { 0.229f, 0.224f, 0.225f };
     private readonly ITestOutputHelper _output;
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"byol-dnn-{Guid.NewGuid():N}");
+    private readonly TempFolder _folder = new("byol-dnn-");
 
     public DnnImageFeaturizerImportTests(ITestOutputHelper output)
     {
         _output = output;
-        Directory.CreateDirectory(_folder);
         TorchRuntime.EnsureInitialized();
     }
 
@@ -32,11 +31,12 @@ public sealed class DnnImageFeaturizerImportTests : IDisposable
 
     private static string ResNet18Path => Path.Combine(ModelFolder, "ResNet18Onnx", "ResNet18.onnx");
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void ImportedResNet18_GivesDnnFeaturizeImageFeatures()
     {
         const int count = 4;
-        var files = ColourfulPictures.Write(_folder, count);
+        var files = ColourfulPictures.Write(_folder.Path, count);
         var (pixels, mlnet) = MlNetFeatures(files);
 
         var imported = EncoderImport.Read(ResNet18Path);
@@ -72,7 +72,7 @@ public sealed class DnnImageFeaturizerImportTests : IDisposable
         total.MaxRelativeL2.Should().BeLessThan(0.06);
     }
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _folder.Dispose();
 
     private sealed class PathRow
     {

@@ -13,13 +13,12 @@ namespace Microsoft.ML.Byol.Tests.Import;
 public sealed class EncoderImportErrorTests : IDisposable
 {
     private static readonly ResNetLayout Tiny = new(ByolArchitecture.ResNet18, 0.125f, true);
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"byol-import-errors-{Guid.NewGuid():N}");
+    private readonly TempFolder _folder = new("byol-import-errors-");
     private readonly ITestOutputHelper _output;
 
     public EncoderImportErrorTests(ITestOutputHelper output)
     {
         _output = output;
-        Directory.CreateDirectory(_folder);
         TorchRuntime.EnsureInitialized();
     }
 
@@ -45,7 +44,7 @@ public sealed class EncoderImportErrorTests : IDisposable
     [Fact]
     public void MissingFile_IsNamed()
     {
-        string path = Path.Combine(_folder, "nothing.pth");
+        string path = Path.Combine(_folder.Path, "nothing.pth");
         FluentActions.Invoking(() => EncoderImport.Read(path)).Should().Throw<FileNotFoundException>().WithMessage($"*{path}*");
     }
 
@@ -82,7 +81,7 @@ public sealed class EncoderImportErrorTests : IDisposable
     [Fact]
     public void StateDictOfAnotherNetwork_IsRejected_NamingTheFile()
     {
-        string path = Path.Combine(_folder, "linear.pth");
+        string path = Path.Combine(_folder.Path, "linear.pth");
         using (var linear = torch.nn.Linear(4, 2))
             linear.save_py(path);
         FluentActions.Invoking(() => EncoderImport.Read(path))
@@ -107,11 +106,11 @@ public sealed class EncoderImportErrorTests : IDisposable
             .Should().Throw<InvalidDataException>().WithMessage($"*'{path}'*no convolution*preprocessing model*");
     }
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _folder.Dispose();
 
     private string Write(string name, byte[] content)
     {
-        string path = Path.Combine(_folder, name);
+        string path = Path.Combine(_folder.Path, name);
         File.WriteAllBytes(path, content);
         return path;
     }
@@ -121,7 +120,7 @@ public sealed class EncoderImportErrorTests : IDisposable
         torch.random.manual_seed(2);
         using var encoder = new ResNet(Tiny);
         encoder.eval();
-        string path = Path.Combine(_folder, "tiny" + extension);
+        string path = Path.Combine(_folder.Path, "tiny" + extension);
         if (extension == ".onnx")
             File.WriteAllBytes(path, EncoderExporter.Export(encoder, 16, foldBatchNorm: false, null));
         else

@@ -17,12 +17,11 @@ namespace Microsoft.ML.Byol.Tests.Import;
 public sealed class ExportTorchWeightsTests : IDisposable
 {
     private readonly ITestOutputHelper _output;
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"byol-export-pt-{Guid.NewGuid():N}");
+    private readonly TempFolder _folder = new("byol-export-pt-");
 
     public ExportTorchWeightsTests(ITestOutputHelper output)
     {
         _output = output;
-        Directory.CreateDirectory(_folder);
         TorchRuntime.EnsureInitialized();
     }
 
@@ -48,6 +47,7 @@ public sealed class ExportTorchWeightsTests : IDisposable
         comparison.MaxRelativeError.Should().BeLessThan(1e-5);
     }
 
+    [Trait("Category", "Slow")]
     [SkippableTheory]
     [InlineData(".pth", false, 64)]
     [InlineData(".safetensors", false, 64)]
@@ -59,7 +59,7 @@ public sealed class ExportTorchWeightsTests : IDisposable
         using var original = RandomEncoder(layout);
         string file = ExportThroughTransformer(original, size, extension);
         var x = FeatureFiles.NormalisedPixels(2, size, seed: 8);
-        string input = Path.Combine(_folder, "in.f32"), output = Path.Combine(_folder, "out.f32"), report = Path.Combine(_folder, "report.json");
+        string input = Path.Combine(_folder.Path, "in.f32"), output = Path.Combine(_folder.Path, "out.f32"), report = Path.Combine(_folder.Path, "report.json");
         FeatureFiles.Write(input, x);
 
         var arguments = new List<string> { "forward", "--arch", "resnet18", "--weights", file, "--report", report, "--io", $"{input}:2,3,{size},{size}:{output}" };
@@ -75,7 +75,7 @@ public sealed class ExportTorchWeightsTests : IDisposable
         comparison.MaxRelativeError.Should().BeLessThan(1e-4);
     }
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _folder.Dispose();
 
     private static ResNet RandomEncoder(ResNetLayout layout)
     {
@@ -89,10 +89,10 @@ public sealed class ExportTorchWeightsTests : IDisposable
     /// <summary>Exports to ONNX, loads it with ApplyByolEncoder and writes the torch weights from the transformer.</summary>
     private string ExportThroughTransformer(ResNet encoder, int size, string extension)
     {
-        string onnx = Path.Combine(_folder, "encoder.onnx");
+        string onnx = Path.Combine(_folder.Path, "encoder.onnx");
         File.WriteAllBytes(onnx, EncoderExporter.Export(encoder, size, foldBatchNorm: true, null));
         using var transformer = new MLContext(seed: 1).Transforms.ApplyByolEncoder(onnx);
-        string file = Path.Combine(_folder, "encoder" + extension);
+        string file = Path.Combine(_folder.Path, "encoder" + extension);
         transformer.ExportTorchWeights(file);
         return file;
     }

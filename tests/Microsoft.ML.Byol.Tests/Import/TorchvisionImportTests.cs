@@ -15,15 +15,15 @@ public sealed class TorchvisionImportTests : IDisposable
 {
     private const double Tolerance = 1e-4;
     private readonly ITestOutputHelper _output;
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"byol-tv-{Guid.NewGuid():N}");
+    private readonly TempFolder _folder = new("byol-tv-");
 
     public TorchvisionImportTests(ITestOutputHelper output)
     {
         _output = output;
-        Directory.CreateDirectory(_folder);
         TorchRuntime.EnsureInitialized();
     }
 
+    [Trait("Category", "Slow")]
     [SkippableTheory]
     [InlineData("resnet18", false, ByolArchitecture.ResNet18, new[] { 64, 96 })]
     [InlineData("resnet50", false, ByolArchitecture.ResNet50, new[] { 64, 96 })]
@@ -37,13 +37,13 @@ public sealed class TorchvisionImportTests : IDisposable
         foreach (int size in sizes)
         {
             inputs[size] = FeatureFiles.NormalisedPixels(count, size, seed: size);
-            string input = Path.Combine(_folder, $"in{size}.f32");
+            string input = Path.Combine(_folder.Path, $"in{size}.f32");
             FeatureFiles.Write(input, inputs[size]);
-            io.AddRange(new[] { "--io", $"{input}:{count},3,{size},{size}:{Path.Combine(_folder, $"out{size}.f32")}" });
+            io.AddRange(new[] { "--io", $"{input}:{count},3,{size},{size}:{Path.Combine(_folder.Path, $"out{size}.f32")}" });
         }
 
-        string pth = Path.Combine(_folder, $"{arch}.pth"), safetensors = Path.Combine(_folder, $"{arch}.safetensors");
-        string onnx = Path.Combine(_folder, $"{arch}.onnx");
+        string pth = Path.Combine(_folder.Path, $"{arch}.pth"), safetensors = Path.Combine(_folder.Path, $"{arch}.safetensors");
+        string onnx = Path.Combine(_folder.Path, $"{arch}.onnx");
         var arguments = new List<string> { "make", "--arch", arch, "--seed", "7", "--pth", pth, "--safetensors", safetensors, "--onnx", onnx };
         if (smallStem)
             arguments.Add("--small");
@@ -60,7 +60,7 @@ public sealed class TorchvisionImportTests : IDisposable
             EncoderImport.CopyInto(imported, encoder);
             foreach (int size in sizes)
             {
-                var torchvision = FeatureFiles.Read(Path.Combine(_folder, $"out{size}.f32"));
+                var torchvision = FeatureFiles.Read(Path.Combine(_folder.Path, $"out{size}.f32"));
                 var ours = FeatureFiles.Features(encoder, inputs[size], count, size);
                 var comparison = FeatureComparison.Of(ours, torchvision, count);
                 _output.WriteLine($"{arch}{(smallStem ? " small stem" : "")} {Path.GetExtension(file)} {size} px: {comparison}");
@@ -72,8 +72,8 @@ public sealed class TorchvisionImportTests : IDisposable
         using var untouched = new ResNet(new ResNetLayout(expected, 1f, smallStem));
         int first = sizes[0];
         FeatureComparison.Of(FeatureFiles.Features(untouched, inputs[first], count, first),
-            FeatureFiles.Read(Path.Combine(_folder, $"out{first}.f32")), count).MaxRelativeError.Should().BeGreaterThan(0.1);
+            FeatureFiles.Read(Path.Combine(_folder.Path, $"out{first}.f32")), count).MaxRelativeError.Should().BeGreaterThan(0.1);
     }
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _folder.Dispose();
 }

@@ -12,15 +12,14 @@ namespace Microsoft.ML.Byol.Tests.Reliability;
 [Trait("Category", "Reliability")]
 public sealed class CheckpointFormatTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "byol-ckpt-format-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _folder = new("byol-ckpt-format-");
 
     public CheckpointFormatTests()
     {
         TorchRuntime.EnsureInitialized();
-        Directory.CreateDirectory(_folder);
     }
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _folder.Dispose();
 
     internal static readonly CheckpointMetadata Metadata = new() { Step = 8, RunFingerprint = "{\"run\":1}", LastLoss = 1.25, WrittenUtc = new DateTime(2026, 12, 4, 0, 0, 0, DateTimeKind.Utc) };
 
@@ -59,11 +58,11 @@ public sealed class CheckpointFormatTests : IDisposable
     [Fact]
     public void AWrittenCheckpointReadsBackExactly()
     {
-        string path = Path.Combine(_folder, "byol-step-000000008.ckpt");
+        string path = Path.Combine(_folder.Path, "byol-step-000000008.ckpt");
         var expected = WriteSample(path);
         ShouldHoldSample(path, expected);
         CheckpointFile.ReadMetadata(path).Should().Be(Metadata);
-        Directory.GetFiles(_folder).Should().Equal(path);
+        Directory.GetFiles(_folder.Path).Should().Equal(path);
     }
 
     public static TheoryData<string> Damages() => new()
@@ -76,7 +75,7 @@ public sealed class CheckpointFormatTests : IDisposable
     [MemberData(nameof(Damages))]
     public void EveryDamageIsAnInvalidDataExceptionNamingTheFile(string damage)
     {
-        string path = Path.Combine(_folder, "byol-step-000000008.ckpt");
+        string path = Path.Combine(_folder.Path, "byol-step-000000008.ckpt");
         WriteSample(path);
         byte[] bytes = File.ReadAllBytes(path);
         switch (damage)
@@ -97,7 +96,7 @@ public sealed class CheckpointFormatTests : IDisposable
     public void FormatOneIsStillReadAndATruncatedOneIsAnErrorNamingTheFile()
     {
         // Format 1 = magic, version 1, then the same payload with no length and no checksum.
-        string v2 = Path.Combine(_folder, "v2.ckpt"), v1 = Path.Combine(_folder, "byol-step-000000008.ckpt");
+        string v2 = Path.Combine(_folder.Path, "v2.ckpt"), v1 = Path.Combine(_folder.Path, "byol-step-000000008.ckpt");
         var expected = WriteSample(v2);
         byte[] bytes = File.ReadAllBytes(v2);
         long payload = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(12));

@@ -12,25 +12,26 @@ namespace Microsoft.ML.Byol.Tests.Reliability;
 /// the log names the skipped file.
 /// </summary>
 [Trait("Category", "Reliability")]
+[Trait("Category", "Slow")]
 public sealed class DamagedCheckpointTests : IClassFixture<DamagedCheckpointTests.Runs>, IDisposable
 {
     /// <summary>A 6-step run with checkpoints at steps 2, 4 and 6, and the run resumed from step 2 alone.</summary>
     public sealed class Runs : IDisposable
     {
         public const int Seed = 11;
-        private readonly string _folder = Path.Combine(Path.GetTempPath(), "byol-damaged-ref-" + Guid.NewGuid().ToString("N"));
+        private readonly TempFolder _folder = new("byol-damaged-ref-", create: false);
 
         public Runs()
         {
             TorchRuntime.EnsureInitialized();
             Store = TinyRuns.Shapes(32, 16);   // 2 steps an epoch
-            var first = Options(_folder);
+            var first = Options(_folder.Path);
             using (var straight = new ByolTrainer(first, Seed).Train(Store))
                 StraightLosses = straight.LossHistory.Select(h => h.Loss).ToArray();
-            Step2 = File.ReadAllBytes(Path.Combine(_folder, "byol-step-000000002.ckpt"));
-            Step4 = File.ReadAllBytes(Path.Combine(_folder, "byol-step-000000004.ckpt"));
+            Step2 = File.ReadAllBytes(Path.Combine(_folder.Path, "byol-step-000000002.ckpt"));
+            Step4 = File.ReadAllBytes(Path.Combine(_folder.Path, "byol-step-000000004.ckpt"));
 
-            string alone = Path.Combine(_folder, "alone");
+            string alone = Path.Combine(_folder.Path, "alone");
             Directory.CreateDirectory(alone);
             File.WriteAllBytes(Path.Combine(alone, "byol-step-000000002.ckpt"), Step2);
             using var resumed = new ByolTrainer(Options(alone), Seed).Train(Store);
@@ -59,14 +60,13 @@ public sealed class DamagedCheckpointTests : IClassFixture<DamagedCheckpointTest
         public void Dispose()
         {
             Store.Dispose();
-            if (Directory.Exists(_folder))
-                Directory.Delete(_folder, recursive: true);
+            _folder.Dispose();
         }
     }
 
     private readonly Runs _runs;
     private readonly ITestOutputHelper _output;
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "byol-damaged-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _folder = new("byol-damaged-", create: false);
 
     public DamagedCheckpointTests(Runs runs, ITestOutputHelper output)
     {
@@ -76,8 +76,7 @@ public sealed class DamagedCheckpointTests : IClassFixture<DamagedCheckpointTest
 
     public void Dispose()
     {
-        if (Directory.Exists(_folder))
-            Directory.Delete(_folder, recursive: true);
+        _folder.Dispose();
     }
 
     [Theory]
@@ -88,8 +87,8 @@ public sealed class DamagedCheckpointTests : IClassFixture<DamagedCheckpointTest
     [InlineData(CheckpointDamage.FlippedByte)]
     public void ResumeFallsBackToTheOlderGoodCheckpoint(string damage)
     {
-        Directory.CreateDirectory(_folder);
-        string older = Path.Combine(_folder, "byol-step-000000002.ckpt"), newest = Path.Combine(_folder, "byol-step-000000004.ckpt");
+        Directory.CreateDirectory(_folder.Path);
+        string older = Path.Combine(_folder.Path, "byol-step-000000002.ckpt"), newest = Path.Combine(_folder.Path, "byol-step-000000004.ckpt");
         File.WriteAllBytes(older, _runs.Step2);
         File.WriteAllBytes(newest, _runs.Step4);
         CheckpointDamage.Apply(newest, damage);
@@ -98,13 +97,13 @@ public sealed class DamagedCheckpointTests : IClassFixture<DamagedCheckpointTest
         var ml = new MLContext(1);
         var warnings = new List<string>();
         ml.Log += (_, e) => { if (e.Message.Contains("left out", StringComparison.Ordinal)) warnings.Add(e.Message); };
-        var listed = ml.Transforms.ByolPretrain(Runs.Options(_folder)).GetCheckpoints();
+        var listed = ml.Transforms.ByolPretrain(Runs.Options(_folder.Path)).GetCheckpoints();
         listed.Select(c => (c.Step, c.Path)).Should().Equal((2L, older));
         warnings.Should().ContainSingle().Which.Should().Contain(newest);
 
         // Resume: from step 2, the damaged file named in the log, the same run as resumed from step 2 alone.
         var log = new List<string>();
-        using var resumed = new ByolTrainer(Runs.Options(_folder), Runs.Seed, log.Add).Train(_runs.Store);
+        using var resumed = new ByolTrainer(Runs.Options(_folder.Path), Runs.Seed, log.Add).Train(_runs.Store);
         foreach (var line in log.Where(l => l.Contains("checkpoint", StringComparison.OrdinalIgnoreCase)))
             _output.WriteLine(line);
         resumed.ResumedFromStep.Should().Be(2);
@@ -116,22 +115,22 @@ public sealed class DamagedCheckpointTests : IClassFixture<DamagedCheckpointTest
             expected.Zip(weights[name], (a, b) => (double)Math.Abs(a - b)).DefaultIfEmpty(0).Max().Should().BeLessThan(1e-4, name);
 
         // The damaged file was rewritten by the resumed run: every checkpoint verifies again.
-        ml.Transforms.ByolPretrain(Runs.Options(_folder)).GetCheckpoints().Select(c => c.Step).Should().Equal(2, 4, 6);
+        ml.Transforms.ByolPretrain(Runs.Options(_folder.Path)).GetCheckpoints().Select(c => c.Step).Should().Equal(2, 4, 6);
     }
 
     [Fact]
     public void WhenNoCheckpointVerifiesTheRunStartsAfreshAndSaysSo()
     {
-        Directory.CreateDirectory(_folder);
-        string older = Path.Combine(_folder, "byol-step-000000002.ckpt"), newest = Path.Combine(_folder, "byol-step-000000004.ckpt");
+        Directory.CreateDirectory(_folder.Path);
+        string older = Path.Combine(_folder.Path, "byol-step-000000002.ckpt"), newest = Path.Combine(_folder.Path, "byol-step-000000004.ckpt");
         File.WriteAllBytes(older, _runs.Step2);
         File.WriteAllBytes(newest, _runs.Step4);
         CheckpointDamage.Apply(older, CheckpointDamage.FlippedByte);
         CheckpointDamage.Apply(newest, CheckpointDamage.Half);
 
-        new MLContext(1).Transforms.ByolPretrain(Runs.Options(_folder)).GetCheckpoints().Should().BeEmpty();
+        new MLContext(1).Transforms.ByolPretrain(Runs.Options(_folder.Path)).GetCheckpoints().Should().BeEmpty();
         var log = new List<string>();
-        using var run = new ByolTrainer(Runs.Options(_folder), Runs.Seed, log.Add).Train(_runs.Store);
+        using var run = new ByolTrainer(Runs.Options(_folder.Path), Runs.Seed, log.Add).Train(_runs.Store);
         run.ResumedFromStep.Should().Be(0);
         log.Where(l => l.Contains("skipped", StringComparison.Ordinal)).Should().HaveCount(2)
             .And.Contain(l => l.Contains(older, StringComparison.Ordinal)).And.Contain(l => l.Contains(newest, StringComparison.Ordinal));

@@ -11,15 +11,14 @@ namespace Microsoft.ML.Byol.Tests.Reliability;
 [Trait("Category", "Reliability")]
 public sealed class DiskFullTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "byol-disk-full-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _folder = new("byol-disk-full-");
 
     public DiskFullTests()
     {
         TorchRuntime.EnsureInitialized();
-        Directory.CreateDirectory(_folder);
     }
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _folder.Dispose();
 
     [Theory]
     [InlineData(0, false)]
@@ -29,10 +28,10 @@ public sealed class DiskFullTests : IDisposable
     [InlineData(-1, false)]   // the whole file fits, the final flush fails
     public void AFailedWriteNamesTheFileKeepsTheOlderCheckpointAndLeavesNoTemporaryFile(long capacity, bool replaceTheOlder)
     {
-        string older = Path.Combine(_folder, "byol-step-000000004.ckpt");
+        string older = Path.Combine(_folder.Path, "byol-step-000000004.ckpt");
         var expected = CheckpointFormatTests.WriteSample(older, seed: 4);
         byte[] olderBytes = File.ReadAllBytes(older);
-        string target = replaceTheOlder ? older : Path.Combine(_folder, "byol-step-000000006.ckpt");
+        string target = replaceTheOlder ? older : Path.Combine(_folder.Path, "byol-step-000000006.ckpt");
         if (capacity < 0)
             capacity = olderBytes.Length;   // same tensor sizes: the new file is as long as the older one
 
@@ -51,7 +50,7 @@ public sealed class DiskFullTests : IDisposable
 
         stream.Should().NotBeNull();
         stream!.Written.Should().Be(capacity, "the disk took what fitted");
-        Directory.GetFiles(_folder).Should().Equal(new[] { older }, "no temporary file and no partial checkpoint remain");
+        Directory.GetFiles(_folder.Path).Should().Equal(new[] { older }, "no temporary file and no partial checkpoint remain");
         File.ReadAllBytes(older).Should().Equal(olderBytes);
         CheckpointFormatTests.ShouldHoldSample(older, expected);
     }

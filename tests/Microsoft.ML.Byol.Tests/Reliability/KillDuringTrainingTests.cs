@@ -17,7 +17,7 @@ public sealed class KillDuringTrainingTests : IDisposable
     private const int Steps = 60, Every = 4;
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
     private readonly ITestOutputHelper _output;
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "byol-kill-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _folder = new("byol-kill-", create: false);
 
     public KillDuringTrainingTests(ITestOutputHelper output)
     {
@@ -27,14 +27,14 @@ public sealed class KillDuringTrainingTests : IDisposable
 
     public void Dispose()
     {
-        if (Directory.Exists(_folder))
-            Directory.Delete(_folder, recursive: true);
+        _folder.Dispose();
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task KilledRunsResumeToTheSameNetworksAsAnUninterruptedRun()
     {
-        string straight = Path.Combine(_folder, "straight"), killed = Path.Combine(_folder, "killed");
+        string straight = Path.Combine(_folder.Path, "straight"), killed = Path.Combine(_folder.Path, "killed");
         Directory.CreateDirectory(killed);
         using (var child = FaultChildProcess.Start(straight, Steps, Every))
             child.WaitForExit(Timeout).Should().Be(0, string.Join("\n", child.Lines));

@@ -23,6 +23,7 @@ public sealed class NativeMemoryTests
         TorchRuntime.EnsureInitialized();
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void LiveTensorsAndNativeMemoryStayFlatWithNoGarbageCollection()
     {

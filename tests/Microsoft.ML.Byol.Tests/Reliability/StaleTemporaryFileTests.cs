@@ -8,37 +8,36 @@ namespace Microsoft.ML.Byol.Tests.Reliability;
 [Trait("Category", "Reliability")]
 public sealed class StaleTemporaryFileTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "byol-stale-tmp-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _folder = new("byol-stale-tmp-");
 
     public StaleTemporaryFileTests()
     {
         TorchRuntime.EnsureInitialized();
-        Directory.CreateDirectory(_folder);
     }
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _folder.Dispose();
 
     [Fact]
     public void TheNextRunRemovesThemAndLeavesOtherFilesAlone()
     {
         string[] stale =
         {
-            Path.Combine(_folder, $".byol-step-000000002.ckpt.{Guid.NewGuid():N}.tmp"),
-            Path.Combine(_folder, $".byol-step-000000004.ckpt.{Guid.NewGuid():N}.tmp"),
+            Path.Combine(_folder.Path, $".byol-step-000000002.ckpt.{Guid.NewGuid():N}.tmp"),
+            Path.Combine(_folder.Path, $".byol-step-000000004.ckpt.{Guid.NewGuid():N}.tmp"),
         };
         string[] others =
         {
-            Path.Combine(_folder, ".notes.tmp"),
-            Path.Combine(_folder, $".other-model.ckpt.{Guid.NewGuid():N}.tmp"),
-            Path.Combine(_folder, $".byol-step-000000002.ckpt.not-a-guid.tmp"),
-            Path.Combine(_folder, "byol-step-000000002.ckpt.tmp"),
+            Path.Combine(_folder.Path, ".notes.tmp"),
+            Path.Combine(_folder.Path, $".other-model.ckpt.{Guid.NewGuid():N}.tmp"),
+            Path.Combine(_folder.Path, $".byol-step-000000002.ckpt.not-a-guid.tmp"),
+            Path.Combine(_folder.Path, "byol-step-000000002.ckpt.tmp"),
         };
         foreach (var file in stale.Concat(others))
             File.WriteAllBytes(file, new byte[300_000]);
 
         var options = TinyRuns.Options();
         options.MaxSteps = 1;
-        options.CheckpointDirectory = _folder;
+        options.CheckpointDirectory = _folder.Path;
         var log = new List<string>();
         using var store = TinyRuns.Shapes(16, 16);
         using (new ByolTrainer(options, seed: 2, log.Add).Train(store)) { }
@@ -50,6 +49,6 @@ public sealed class StaleTemporaryFileTests : IDisposable
         }
         foreach (var file in others)
             File.Exists(file).Should().BeTrue(file);
-        File.Exists(Path.Combine(_folder, "byol-step-000000001.ckpt")).Should().BeTrue("the run itself checkpointed");
+        File.Exists(Path.Combine(_folder.Path, "byol-step-000000001.ckpt")).Should().BeTrue("the run itself checkpointed");
     }
 }

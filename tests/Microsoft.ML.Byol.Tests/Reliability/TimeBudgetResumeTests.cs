@@ -12,7 +12,7 @@ namespace Microsoft.ML.Byol.Tests.Reliability;
 [Trait("Category", "Reliability")]
 public sealed class TimeBudgetResumeTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "byol-budget-resume-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _folder = new("byol-budget-resume-", create: false);
 
     private readonly ITestOutputHelper _output;
 
@@ -24,10 +24,10 @@ public sealed class TimeBudgetResumeTests : IDisposable
 
     public void Dispose()
     {
-        if (Directory.Exists(_folder))
-            Directory.Delete(_folder, recursive: true);
+        _folder.Dispose();
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void ADamagedNewestCheckpointResumesTheBudgetedRunFromTheOlderOne()
     {
@@ -37,7 +37,7 @@ public sealed class TimeBudgetResumeTests : IDisposable
         foreach (var line in firstLog.Where(l => l.Contains("budget", StringComparison.Ordinal)))
             _output.WriteLine(line);
         long total = first.StepsDone;
-        var files = CheckpointStore.ListFiles(_folder);
+        var files = CheckpointStore.ListFiles(_folder.Path);
         files.Should().HaveCountGreaterThan(1, "the budgeted run wrote several checkpoints");
         files[0].Step.Should().Be(total);
         CheckpointDamage.Apply(files[0].Path, CheckpointDamage.Half);
@@ -54,7 +54,7 @@ public sealed class TimeBudgetResumeTests : IDisposable
     {
         var options = TinyRuns.Options(epochs: 10000);
         options.TimeBudget = TimeSpan.FromSeconds(4);
-        options.CheckpointDirectory = _folder;
+        options.CheckpointDirectory = _folder.Path;
         options.CheckpointEverySteps = 1;
         options.CheckpointsToKeep = 1000;
         return options;

@@ -13,17 +13,17 @@ namespace Microsoft.ML.Byol.Reliability;
 public sealed class TrainingAllocationFailureTests : IDisposable
 {
     private static readonly MLContext Ml = new(seed: 1);
-    private readonly string _folder = TestImages.TempFolder();
+    private readonly TempFolder _folder = new("byol-data-tests-");
 
     public TrainingAllocationFailureTests() => TorchRuntime.EnsureInitialized();
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _folder.Dispose();
 
     [SkippableFact]
     public void CacheBuilder_UnallocatableImage_IsInvalidDataNamingRowAndFile()
     {
         Skip.IfNot(ResourceProbe.RefusesHugeAllocations(), "the kernel may grant a 4 TB allocation here (overcommit mode 1)");
-        string bomb = TestPng.WriteBomb(Path.Combine(_folder, "huge.png"), 1_000_000, 1_000_000);
+        string bomb = TestPng.WriteBomb(Path.Combine(_folder.Path, "huge.png"), 1_000_000, 1_000_000);
         var rows = Ml.Data.LoadFromEnumerable(new[] { new TestImages.PathRow { Path = bomb } });
         var data = Ml.Transforms.LoadImages("Image", null, "Path").Fit(rows).Transform(rows);
 

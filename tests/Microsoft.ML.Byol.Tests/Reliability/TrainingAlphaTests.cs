@@ -9,11 +9,11 @@ namespace Microsoft.ML.Byol.Reliability;
 public sealed class TrainingAlphaTests : IDisposable
 {
     private static readonly MLContext Ml = new(seed: 1);
-    private readonly string _folder = TestImages.TempFolder();
+    private readonly TempFolder _folder = new("byol-data-tests-");
 
     public TrainingAlphaTests() => TorchRuntime.EnsureInitialized();
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _folder.Dispose();
 
     [Fact]
     public void Cache_TransparentGreyIsBlack()
@@ -22,7 +22,7 @@ public sealed class TrainingAlphaTests : IDisposable
         var grey = new byte[32 * 32 * 2];
         for (int p = 0; p < 32 * 32; p++)
             (grey[2 * p], grey[2 * p + 1]) = (200, (byte)(p % 32 < 16 ? 255 : 0));
-        string path = Path.Combine(_folder, "grey-alpha.png");
+        string path = Path.Combine(_folder.Path, "grey-alpha.png");
         File.WriteAllBytes(path, TestPng.Encode(32, 32, TestPng.GreyAlpha, grey));
         var rows = Ml.Data.LoadFromEnumerable(new[] { new TestImages.PathRow { Path = path } });
         var data = Ml.Transforms.LoadImages("Image", null, "Path").Fit(rows).Transform(rows);

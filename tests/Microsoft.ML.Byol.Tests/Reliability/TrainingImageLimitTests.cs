@@ -15,15 +15,15 @@ public sealed class TrainingImageLimitTests : IDisposable
 {
     private const int Size = 16;
     private static readonly MLContext Ml = new(seed: 1);
-    private readonly string _folder = TestImages.TempFolder();
+    private readonly TempFolder _folder = new("byol-data-tests-");
 
     public TrainingImageLimitTests() => TorchRuntime.EnsureInitialized();
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _folder.Dispose();
 
     private string Png32(string name)
     {
-        string path = Path.Combine(_folder, name);
+        string path = Path.Combine(_folder.Path, name);
         using var image = TestImages.Noise(32, 32, seed: 3);
         image.Save(path);
         return path;
@@ -43,7 +43,7 @@ public sealed class TrainingImageLimitTests : IDisposable
     [InlineData(60_000)]
     public void CacheBuilder_BombPng_IsRefusedBeforeMlNetDecodesIt_NamingRowAndFile(int side)
     {
-        string bomb = TestPng.WriteBomb(Path.Combine(_folder, $"bomb-{side}.png"), side, side);
+        string bomb = TestPng.WriteBomb(Path.Combine(_folder.Path, $"bomb-{side}.png"), side, side);
         var data = Load(Png32("good.png"), bomb);
 
         var (error, elapsed, peakRise) = ResourceProbe.Run(() => Build(data).Dispose());
@@ -57,7 +57,7 @@ public sealed class TrainingImageLimitTests : IDisposable
     [Fact]
     public void Fit_BombPng_ThrowsInvalidDataException_BeforeTraining()
     {
-        string bomb = TestPng.WriteBomb(Path.Combine(_folder, "bomb.png"), 20_000, 20_000);
+        string bomb = TestPng.WriteBomb(Path.Combine(_folder.Path, "bomb.png"), 20_000, 20_000);
         var options = TinyRuns.Options(imageSize: Size, batchSize: 2);
         var estimator = Ml.Transforms.ByolPretrain(options);
         var data = Load(Png32("a.png"), Png32("b.png"), bomb);

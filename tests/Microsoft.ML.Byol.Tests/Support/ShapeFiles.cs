@@ -11,19 +11,20 @@ internal sealed class ShapeFiles : IDisposable
         public string Label { get; set; } = "";
     }
 
-    private ShapeFiles(string folder, List<Row> rows)
+    private readonly TempFolder _folder;
+
+    private ShapeFiles(TempFolder folder, List<Row> rows)
     {
-        Folder = folder;
+        _folder = folder;
         Rows = rows;
     }
 
-    public string Folder { get; }
+    public string Folder => _folder.Path;
     public IReadOnlyList<Row> Rows { get; }
 
     public static ShapeFiles Write(int count, int size, int seed)
     {
-        string folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "byol-shapes-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
+        var folder = new TempFolder("byol-shapes-");
         var (pixels, labels) = SyntheticShapes.Generate(count, size, seed);
         var rows = new List<Row>(count);
         int plane = size * size;
@@ -36,7 +37,7 @@ internal sealed class ShapeFiles : IDisposable
                     rgba[p * 4 + c] = pixels[i * 3 * plane + c * plane + p];
                 rgba[p * 4 + 3] = 255;
             }
-            string path = System.IO.Path.Combine(folder, $"{i:D5}.png");
+            string path = System.IO.Path.Combine(folder.Path, $"{i:D5}.png");
             using (var image = MLImage.CreateFromPixels(size, size, MLPixelFormat.Rgba32, rgba))
                 image.Save(path);
             rows.Add(new Row { Path = path, Label = "shape" + labels[i] });
@@ -48,9 +49,5 @@ internal sealed class ShapeFiles : IDisposable
     public IDataView Load(MLContext ml)
         => ml.Transforms.LoadImages("Image", imageFolder: null, inputColumnName: "Path").Fit(ml.Data.LoadFromEnumerable(Rows)).Transform(ml.Data.LoadFromEnumerable(Rows));
 
-    public void Dispose()
-    {
-        if (Directory.Exists(Folder))
-            Directory.Delete(Folder, recursive: true);
-    }
+    public void Dispose() => _folder.Dispose();
 }

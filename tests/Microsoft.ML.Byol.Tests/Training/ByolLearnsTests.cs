@@ -18,6 +18,7 @@ public sealed class ByolLearnsTests
         TorchRuntime.EnsureInitialized();
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void TrainedEncoderSeparatesShapesBetterThanTheUntrainedOne()
     {

@@ -9,7 +9,7 @@ namespace Microsoft.ML.Byol.Tests.Training;
 public sealed class ByolTrainerTests : IDisposable
 {
     private readonly ITestOutputHelper _output;
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "byol-trainer-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _folder = new("byol-trainer-tests-", create: false);
 
     public ByolTrainerTests(ITestOutputHelper output)
     {
@@ -19,8 +19,7 @@ public sealed class ByolTrainerTests : IDisposable
 
     public void Dispose()
     {
-        if (Directory.Exists(_folder))
-            Directory.Delete(_folder, recursive: true);
+        _folder.Dispose();
     }
 
     private sealed class ListProgress : IProgress<ByolProgress>
@@ -59,6 +58,7 @@ public sealed class ByolTrainerTests : IDisposable
         result.StepsDone.Should().Be(6);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void LossFallsOnStructuredImages()
     {
@@ -97,7 +97,7 @@ public sealed class ByolTrainerTests : IDisposable
 
         var first = TinyRuns.Options(epochs: 4);
         first.MaxSteps = 2 * k;
-        first.CheckpointDirectory = _folder;
+        first.CheckpointDirectory = _folder.Path;
         first.CheckpointEverySteps = k;
         using (var cancel = new CancellationTokenSource())
         {
@@ -105,11 +105,11 @@ public sealed class ByolTrainerTests : IDisposable
             first.Progress = new ListProgress { OnReport = r => { if (r.Step == k) cancel.Cancel(); } };
             FluentActions.Invoking(() => new ByolTrainer(first, seed: 11).Train(store)).Should().Throw<OperationCanceledException>();
         }
-        Directory.GetFiles(_folder, "*.ckpt").Should().ContainSingle().Which.Should().EndWith($"{k:D9}.ckpt");
+        Directory.GetFiles(_folder.Path, "*.ckpt").Should().ContainSingle().Which.Should().EndWith($"{k:D9}.ckpt");
 
         var second = TinyRuns.Options(epochs: 4);
         second.MaxSteps = 2 * k;
-        second.CheckpointDirectory = _folder;
+        second.CheckpointDirectory = _folder.Path;
         var resumedProgress = new ListProgress();
         second.Progress = resumedProgress;
         using var resumed = new ByolTrainer(second, seed: 11).Train(store);
@@ -133,14 +133,14 @@ public sealed class ByolTrainerTests : IDisposable
     public void CheckpointsAreWrittenAtomicallyAndPruned()
     {
         var options = TinyRuns.Options(epochs: 4);
-        options.CheckpointDirectory = _folder;
+        options.CheckpointDirectory = _folder.Path;
         options.CheckpointEverySteps = 2;
         options.CheckpointsToKeep = 2;
         using var store = TinyRuns.Shapes(32, 16);
         using var result = new ByolTrainer(options, seed: 2).Train(store);
-        Directory.GetFiles(_folder).Select(Path.GetFileName).Should().BeEquivalentTo("byol-step-000000006.ckpt", "byol-step-000000008.ckpt");
+        Directory.GetFiles(_folder.Path).Select(Path.GetFileName).Should().BeEquivalentTo("byol-step-000000006.ckpt", "byol-step-000000008.ckpt");
 
-        var (metadata, tensors) = CheckpointFile.Read(Path.Combine(_folder, "byol-step-000000008.ckpt"));
+        var (metadata, tensors) = CheckpointFile.Read(Path.Combine(_folder.Path, "byol-step-000000008.ckpt"));
         metadata.Step.Should().Be(8);
         tensors.Keys.Should().Contain(new[] { "random.generator", "data.permutation", "network.online_encoder.conv1.weight", "network.target_encoder.bn1.running_mean" });
         tensors.Keys.Should().Contain(key => key.StartsWith("momentum.online_encoder.", StringComparison.Ordinal));
@@ -149,7 +149,7 @@ public sealed class ByolTrainerTests : IDisposable
 
         // A run with another configuration refuses to resume from these checkpoints.
         var other = TinyRuns.Options(epochs: 4, batchSize: 8);
-        other.CheckpointDirectory = _folder;
+        other.CheckpointDirectory = _folder.Path;
         FluentActions.Invoking(() => new ByolTrainer(other, seed: 2).Train(store)).Should().Throw<InvalidOperationException>().WithMessage("*another configuration*");
     }
 }

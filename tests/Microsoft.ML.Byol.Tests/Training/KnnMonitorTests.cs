@@ -16,6 +16,7 @@ public sealed class KnnMonitorTests
         TorchRuntime.EnsureInitialized();
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void LabelsNeverReachTheLoss()
     {
@@ -51,6 +52,7 @@ public sealed class KnnMonitorTests
         }
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void KeepBestReturnsTheEncoderWithTheBestMonitoredAccuracy()
     {

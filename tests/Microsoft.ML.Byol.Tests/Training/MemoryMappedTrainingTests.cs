@@ -33,6 +33,7 @@ public sealed class MemoryMappedTrainingTests
         return (losses, weights, log);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void TrainingFromAMemoryMappedCache_EqualsTrainingFromMemory()
     {

@@ -12,14 +12,13 @@ namespace Microsoft.ML.Byol.Tests.Training;
 /// </summary>
 public sealed class ReadPeriodTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "byol-read-period-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _folder = new("byol-read-period-tests-", create: false);
 
     public ReadPeriodTests() => TorchRuntime.EnsureInitialized();
 
     public void Dispose()
     {
-        if (Directory.Exists(_folder))
-            Directory.Delete(_folder, recursive: true);
+        _folder.Dispose();
     }
 
     private static (List<ByolProgress> Reports, List<string> Log, ByolTrainingResult Result) Train(int? every, Action<ByolOptions>? change = null)
@@ -63,10 +62,10 @@ public sealed class ReadPeriodTests : IDisposable
     [Fact]
     public void ACheckpointBetweenTwoReadsHoldsTheLossOfItsOwnStep()
     {
-        var (_, _, result) = Train(every: 4, o => { o.CheckpointDirectory = _folder; o.CheckpointEverySteps = 5; });
+        var (_, _, result) = Train(every: 4, o => { o.CheckpointDirectory = _folder.Path; o.CheckpointEverySteps = 5; });
         using (result)
         {
-            var (metadata, tensors) = CheckpointFile.Read(Path.Combine(_folder, "byol-step-000000005.ckpt"));
+            var (metadata, tensors) = CheckpointFile.Read(Path.Combine(_folder.Path, "byol-step-000000005.ckpt"));
             foreach (var t in tensors.Values)
                 t.Dispose();
             metadata.LastLoss.Should().Be(result.LossHistory.Single(h => h.Step == 5).Loss);

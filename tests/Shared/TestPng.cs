@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 
-namespace Microsoft.ML.Byol.Reliability;
+namespace Microsoft.ML.Byol.Tests.Shared;
 
 /// <summary>
 /// Writes PNG files byte by byte (signature, IHDR, IDAT, IEND, with their CRCs), in particular "decompression bomb"

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using SkiaSharp;
 
-namespace Microsoft.ML.Byol.Tests.Data;
+namespace Microsoft.ML.Byol.Tests.Shared;
 
 /// <summary>
 /// Small photo-like files written with SkiaSharp (PNG, JPEG), broken files of every kind the image cache must report
@@ -69,7 +69,7 @@ internal static class PhotoFiles
         new Random(5).NextBytes(noise);
         File.WriteAllBytes(garbage, noise);
         string missing = Path.Combine(folder, "broken-missing.jpg");
-        string bomb = global::Microsoft.ML.Byol.Reliability.TestPng.WriteBomb(Path.Combine(folder, "broken-bomb.png"), 60_000, 60_000);
+        string bomb = TestPng.WriteBomb(Path.Combine(folder, "broken-bomb.png"), 60_000, 60_000);
         return new[] { empty, truncated, garbage, missing, bomb };
     }
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Microsoft.ML.Byol.Reliability;
+namespace Microsoft.ML.Byol.Tests.Shared;
 
 /// <summary>
 /// What running an action cost: wall time and how much the process's peak resident memory (Linux VmHWM, which
