@@ -20,13 +20,13 @@ internal static class ByolParts
     {
         ImportCheck.Run(ml, settings, train, test, work);
         var options = ImageNetStart.Options(settings, settings.ImageNetTrainingSize);
-        options.TimeBudget = settings.Budget;
+        settings.ApplyLength(options);
         options.MonitorLabelColumnName = "Label";
         var start = earlier.FirstOrDefault(r => r.Part == BenchmarkPart.ImageNetNoByol) is { } b ? new ByolRun.CurvePoint(0, 0, b.Scores) : null;
         var outcome = new ByolRun("c", ml, settings, train, test).Run(options, GreyImageView.Create(ml, train.Rows), work, start);
         Runs.Add((BenchmarkPart.ByolFromImageNet, outcome));
         return Result(BenchmarkPart.ByolFromImageNet, $"BYOL from ImageNet ResNet-18, {settings.ImageNetTrainingSize} px", outcome,
-            $"InitialEncoderPath = ResNet18.onnx, ImageSize = {settings.ImageNetTrainingSize}, TimeBudget = {settings.BudgetMinutes} min, MonitorLabelColumnName = Label; recipe otherwise");
+            $"InitialEncoderPath = ResNet18.onnx, ImageSize = {settings.ImageNetTrainingSize}, {settings.Length}, MonitorLabelColumnName = Label; recipe otherwise");
     }
 
     public static PartResult FromRandomInit(MLContext ml, QualitySettings settings, FashionMnistSplit train, FashionMnistSplit test, string work)
@@ -37,17 +37,17 @@ internal static class ByolParts
             Architecture = ByolArchitecture.ResNet18,
             WidthMultiplier = settings.Width,
             ImageSize = settings.ImageSize,
-            TimeBudget = settings.Budget,
             MonitorLabelColumnName = "Label",
             Device = "cpu",
             NumberOfThreads = settings.Threads,
             Seed = settings.Seed,
         };
+        settings.ApplyLength(options);
         var outcome = new ByolRun("d", ml, settings, train, test).Run(options, ml.Data.LoadFromEnumerable(train.Rows), work, null);
         Runs.Add((BenchmarkPart.Byol, outcome));
         return Result(BenchmarkPart.Byol, $"BYOL from random init, ResNet-18 x{settings.Width.ToString(CultureInfo.InvariantCulture)}, {settings.ImageSize} px", outcome,
             string.Create(CultureInfo.InvariantCulture,
-                $"ResNet18 x{settings.Width}, ImageSize = {settings.ImageSize}, TimeBudget = {settings.BudgetMinutes} min, MonitorLabelColumnName = Label; recipe otherwise"));
+                $"ResNet18 x{settings.Width}, ImageSize = {settings.ImageSize}, {settings.Length}, MonitorLabelColumnName = Label; recipe otherwise"));
     }
 
     private static PartResult Result(BenchmarkPart part, string name, ByolRun.Outcome o, string configuration) => new(part, name, o.Final, new JsonObject

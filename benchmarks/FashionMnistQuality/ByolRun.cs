@@ -27,9 +27,12 @@ internal sealed class ByolRun(string key, MLContext ml, QualitySettings settings
         var monitor = new List<(double, long, double)>();
         long planned = 0, lastStep = 0;
         double imagesPerSecond = 0;
-        var budget = options.TimeBudget ?? settings.Budget;
-        var slack = TimeSpan.FromMinutes(Math.Max(2, budget.TotalMinutes / 4));
-        using var hardStop = new CancellationTokenSource(budget * 2 + TimeSpan.FromMinutes(15)); // until the first step: data cache, calibration
+        // A fixed step count (options.MaxSteps, no budget) is never stopped by the benchmark.
+        var budget = options.TimeBudget;
+        var slack = TimeSpan.FromMinutes(Math.Max(2, (budget?.TotalMinutes ?? 0) / 4));
+        using var hardStop = budget is { } b
+            ? new CancellationTokenSource(b * 2 + TimeSpan.FromMinutes(15)) // until the first step: data cache, calibration
+            : new CancellationTokenSource();
         bool first = true;
         options.CheckpointDirectory = Path.Combine(work, key, "checkpoints");
         options.CheckpointEverySteps = settings.CheckpointEverySteps;
@@ -40,7 +43,8 @@ internal sealed class ByolRun(string key, MLContext ml, QualitySettings settings
             if (first)
             {
                 first = false;
-                hardStop.CancelAfter(budget + slack);
+                if (budget is { } b)
+                    hardStop.CancelAfter(b + slack);
             }
             double minutes = p.Elapsed.TotalMinutes;
             loss.Add((minutes, p.Step, p.Loss));
@@ -62,7 +66,7 @@ internal sealed class ByolRun(string key, MLContext ml, QualitySettings settings
         catch (OperationCanceledException) when (hardStop.IsCancellationRequested)
         {
             hardStopped = true;
-            Console.WriteLine($"  ({key}) stopped by the benchmark after step {lastStep} of {planned}: the run overran its {budget.TotalMinutes:F1}-minute budget " +
+            Console.WriteLine($"  ({key}) stopped by the benchmark after step {lastStep} of {planned}: the run overran its {budget?.TotalMinutes:F1}-minute budget " +
                               $"by {slack.TotalMinutes:F1} min (is ByolOptions.TimeBudget implemented in this build?). Scoring the newest checkpoint.");
         }
         double fitMinutes = fit.Elapsed.TotalMinutes;

@@ -19,6 +19,7 @@ internal static class QualityCommand
                 r.AddError(error!);
         });
         var budget = Positive(new Option<double>("--budget-minutes") { Description = "time budget of each BYOL run, (c) and (d)", DefaultValueFactory = _ => 30 });
+        var steps = new Option<int?>("--steps") { Description = "a fixed number of steps for (c) and (d) instead of the budget (the result then does not depend on the machine's load)" };
         var folder = new Option<string>("--fashion-mnist")
         {
             Description = "folder with the four Fashion-MNIST IDX .gz files",
@@ -41,12 +42,13 @@ internal static class QualityCommand
             "ImageNet and from random init within a time budget, and raw pixels, under one linear probe (60 000 train / 10 000 test) and a " +
             "cosine kNN (k = 200). Writes benchmarks/results/latest.json (\"quality\") and the curve CSV/PNG.")
         {
-            only, budget, folder, output, trainImages, testImages, size, width, curvePoints, every, checkImages, threads, seed, noResults,
+            only, budget, steps, folder, output, trainImages, testImages, size, width, curvePoints, every, checkImages, threads, seed, noResults,
         };
         root.SetAction(parse => run(new QualitySettings
         {
             Parts = BenchmarkParts.Parse(parse.GetValue(only)!, out _)!,
             BudgetMinutes = parse.GetValue(budget),
+            Steps = parse.GetValue(steps),
             FashionMnistFolder = parse.GetValue(folder)!,
             Output = parse.GetValue(output),
             TrainImages = parse.GetValue(trainImages),

@@ -19,7 +19,7 @@ internal static class QualityRun
         }
         Console.WriteLine(found);
         Console.WriteLine($"Machine: {ResultsFile.Machine().ToJsonString()}");
-        Console.WriteLine($"Parts: {string.Join(", ", BenchmarkParts.Keys.Where(k => settings.Runs(k.Part)).Select(k => k.Key))}; BYOL budget {settings.BudgetMinutes} min each.");
+        Console.WriteLine($"Parts: {string.Join(", ", BenchmarkParts.Keys.Where(k => settings.Runs(k.Part)).Select(k => k.Key))}; BYOL runs: {settings.Length} each.");
         var total = Stopwatch.StartNew();
         var train = FashionMnistSplit.Load(settings.FashionMnistFolder, "train", settings.TrainImages);
         var test = FashionMnistSplit.Load(settings.FashionMnistFolder, "test", settings.TestImages);
@@ -94,7 +94,10 @@ internal static class QualityRun
             ["knn"] = $"cosine, k = {Knn.DefaultK}, T = {Knn.Temperature.ToString(CultureInfo.InvariantCulture)}",
         };
         if (results.Any(r => r.Part is BenchmarkPart.ByolFromImageNet or BenchmarkPart.Byol))
-            common["budgetMinutes"] = settings.BudgetMinutes;
+        {
+            common["budgetMinutes"] = settings.Steps is null ? settings.BudgetMinutes : null;
+            common["steps"] = settings.Steps;
+        }
         Console.WriteLine($"Wrote {QualityResults.Write(results, common)}.");
         if (ByolParts.Runs.Count == 0)
             return;
@@ -102,6 +105,6 @@ internal static class QualityRun
         Console.WriteLine($"Wrote {string.Join(", ", CurveFiles.Write(folder, ByolParts.Runs, results))}.");
         var runs = string.Join("; ", ByolParts.Runs.Select(r => string.Create(CultureInfo.InvariantCulture,
             $"{(r.Part == BenchmarkPart.Byol ? "random init" : "from ImageNet")}: {r.Outcome.Steps} steps in {r.Outcome.TrainMinutes:F1} min")));
-        PlotRunner.Run(folder, $"BYOL on Fashion-MNIST, {settings.BudgetMinutes} min budget each ({runs}; {Environment.ProcessorCount} CPU cores)");
+        PlotRunner.Run(folder, $"BYOL on Fashion-MNIST, {settings.Length} each ({runs}; {Environment.ProcessorCount} CPU cores)");
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.ML.Byol;
+
 namespace FashionMnistQuality;
 
 /// <summary>
@@ -9,6 +11,12 @@ internal sealed class QualitySettings
 {
     public required IReadOnlySet<BenchmarkPart> Parts { get; init; }
     public double BudgetMinutes { get; init; } = 30;
+
+    /// <summary>
+    /// A fixed number of BYOL steps for (c) and (d) instead of the time budget: the result then does not depend on how
+    /// busy the machine is, only the time it takes.
+    /// </summary>
+    public int? Steps { get; init; }
     public string FashionMnistFolder { get; init; } = ByolFashionMnist.FashionMnist.DefaultFolder;
     public string? Output { get; init; }
     public int? TrainImages { get; init; }
@@ -44,4 +52,19 @@ internal sealed class QualitySettings
     public bool Runs(BenchmarkPart part) => Parts.Contains(part);
 
     public TimeSpan Budget => TimeSpan.FromMinutes(BudgetMinutes);
+
+    /// <summary>How long each BYOL run is, as the options and the log say it.</summary>
+    public string Length => Steps is { } steps ? $"MaxSteps = {steps}" : $"TimeBudget = {BudgetMinutes} min";
+
+    /// <summary>Sets the run length of a BYOL run: <see cref="Steps"/> when given, else the time budget.</summary>
+    public void ApplyLength(ByolOptions options)
+    {
+        if (Steps is { } steps)
+        {
+            options.MaxSteps = steps;
+            options.TimeBudget = null;
+        }
+        else
+            options.TimeBudget = Budget;
+    }
 }
