@@ -95,8 +95,11 @@ internal static class QualityRun
         };
         if (results.Any(r => r.Part is BenchmarkPart.ByolFromImageNet or BenchmarkPart.Byol))
         {
-            common["budgetMinutes"] = settings.Steps is null ? settings.BudgetMinutes : null;
-            common["steps"] = settings.Steps;
+            // One of the two (a null would let QualityResults carry an earlier run's figure over).
+            if (settings.Steps is { } steps)
+                common["steps"] = steps;
+            else
+                common["budgetMinutes"] = settings.BudgetMinutes;
         }
         Console.WriteLine($"Wrote {QualityResults.Write(results, common)}.");
         if (ByolParts.Runs.Count == 0)
