@@ -37,9 +37,19 @@ internal static class Job
         options.Progress = new ConsoleProgress(everySteps: 20);
         Console.WriteLine($"BYOL from {settings.StartingWeights ?? $"random init ({options.Architecture})"} at {options.ImageSize} px, " +
                           $"time budget {settings.BudgetMinutes} min, device {options.Device}; the recipe picks the rest.");
+        // The library's own lines (the recipe's choices, the cache pass, the time-budget plan, the monitor's decisions)
+        // go to MLContext.Log; show them for the training run.
+        bool training = true;
+        ml.Log += (_, e) =>
+        {
+            int at = e.Message.IndexOf("BYOL:", StringComparison.Ordinal);
+            if (training && at >= 0)
+                Console.WriteLine("  " + e.Message[at..]);
+        };
         var pretrain = Stopwatch.StartNew();
         using var model = ml.Transforms.ByolPretrain(options).Fit(data.Unlabelled);
         pretrain.Stop();
+        training = false;
         Console.WriteLine($"Pretraining took {pretrain.Elapsed.TotalMinutes:F1} min; encoder: {model.EncoderInfo}");
 
         string onnxPath = Path.Combine(settings.Output, "encoder.onnx");
