@@ -21,8 +21,8 @@ internal static class SchemaShapeColumns
         ArgumentException.ThrowIfNullOrEmpty(name);
         var output = SchemaDefinition.Create(typeof(FloatVectorRow));
         output[nameof(FloatVectorRow.Values)].ColumnName = name;
-        var announcer = Private.Transforms.CustomMapping<EmptyRow, FloatVectorRow>(static (_, _) => { }, contractName: null,
-            inputSchemaDefinition: null, outputSchemaDefinition: output);
+        var announcer = Private.Transforms.CustomMapping<EmptyRow, FloatVectorRow>(static (_, _) => { },
+            contractName: nameof(SchemaShapeColumns), outputSchemaDefinition: output);
         return announcer.GetOutputSchema(NoColumns).Single(c => c.Name == name);
     }
 
