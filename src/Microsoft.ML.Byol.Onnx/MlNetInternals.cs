@@ -1,6 +1,6 @@
 using System.Reflection;
 using Microsoft.ML.Runtime;
-using Microsoft.ML.Transforms.Image;
+using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Byol;
 
