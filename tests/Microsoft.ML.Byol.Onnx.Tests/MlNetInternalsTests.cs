@@ -55,7 +55,9 @@ public sealed class MlNetInternalsTests
 
         MlNetInternals.GpuSettingsOf(env).Should().Be(((int?)3, false), Changed(MlNetInternals.GpuSettingsMember));
         MlNetInternals.GpuSettingsOf(env.Register("child")).Should().Be(((int?)3, false), Changed(MlNetInternals.GpuSettingsMember));
-        MlNetInternals.GpuSettingsOf(MlNetInternals.EnvironmentOf(new MLContext().Transforms)).Should().Be(((int?)null, true));
+        var defaults = new MLContext();
+        MlNetInternals.GpuSettingsOf(MlNetInternals.EnvironmentOf(defaults.Transforms))
+            .Should().Be((defaults.GpuDeviceId, defaults.FallbackToCpu), Changed(MlNetInternals.GpuSettingsMember));
         MlNetInternals.GpuSettingsOf(null).Should().Be(((int?)null, true));
     }
 
@@ -63,7 +65,8 @@ public sealed class MlNetInternalsTests
     public void ImageLoadersBehind_FindsLoadImagesAndItsFolder_OnlyForItsOwnView()
     {
         var ml = new MLContext(seed: 1);
-        string folder = Path.Combine(Path.GetTempPath(), $"byol-internals-{Guid.NewGuid():N}");
+        using var temp = new TempFolder("byol-internals-");
+        string folder = temp.Path;
         var rows = ml.Data.LoadFromEnumerable(new[] { new PathRow { Path = "a.png" } });
         var images = ml.Transforms.LoadImages("Image", folder, nameof(PathRow.Path)).Fit(rows).Transform(rows);
 
