@@ -16,8 +16,10 @@ namespace Microsoft.ML.Byol;
 /// at once through the encoder's symbolic batch dimension. Files are decoded, resized and turned into pixels with the
 /// SkiaSharp calls of ML.NET's <c>LoadImages</c>, <c>ResizeImages</c> (iso crop, centre) and <c>ExtractPixels</c>
 /// (planar RGB, ×1/255), configured as in <see cref="ByolTransformer"/>, without ML.NET views: both paths see the
-/// same pixels, bit for bit. Two workers take the batches in turn, each decoding its batch and then running it, so
-/// decoding overlaps inference; batch input buffers and decoding bitmaps are pooled and reused.
+/// same pixels, bit for bit. Max(2, cores / 2) workers (two up to 5 cores, half the cores above; the calling thread
+/// and thread-pool tasks) take the batches in turn, each decoding its batch and then running it, so decoding
+/// overlaps inference; a call with a single batch prepares it on all cores. Batch input buffers and decoding bitmaps
+/// are pooled and reused.
 /// </para>
 /// <para>
 /// All members are thread-safe: concurrent calls share the session (ONNX Runtime allows concurrent runs) and use

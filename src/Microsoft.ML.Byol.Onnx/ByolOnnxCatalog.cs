@@ -1,5 +1,4 @@
 using Microsoft.ML.Byol;
-using Microsoft.ML.Byol.Scoring;
 
 namespace Microsoft.ML;
 

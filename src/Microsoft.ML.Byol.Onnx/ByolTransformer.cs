@@ -72,7 +72,7 @@ public sealed class ByolTransformer : ITransformer, IDisposable
         OutputColumnName = outputColumnName;
         InputColumnName = inputColumnName;
         _folder = new PrivateModelFolder();
-        var env = CatalogEnvironment.Of(transforms);
+        var env = MlNetInternals.EnvironmentOf(transforms);
         var (device, fallback) = ResolveGpu(env, gpuDeviceId, fallbackToCpu);
         ExecutionProvider = device is int id ? $"CUDA:{id}" : "CPU";
         _builder = new ScoringChainBuilder(transforms, onnxModel, info, inputColumnName, outputColumnName, device, fallback, _folder);
@@ -109,15 +109,18 @@ public sealed class ByolTransformer : ITransformer, IDisposable
     /// <summary>Path of the folder holding this transformer's private ONNX files (deleted on dispose).</summary>
     internal string PrivateFolder => _folder.Path;
 
-    /// <summary>Creates the transformer for an encoder's ONNX bytes (used by the training package's estimator).</summary>
+    /// <summary>
+    /// Creates the transformer for an encoder's ONNX bytes over the user's catalog (used by the training package's
+    /// estimator): its ML.NET transformers, GPU settings and log are those of the catalog's context.
+    /// </summary>
     /// <exception cref="InvalidDataException">The bytes are not a BYOL encoder.</exception>
     internal static ByolTransformer Create(
-        IHostEnvironment env, byte[] onnxModel, string outputColumnName, string inputColumnName, int? gpuDeviceId, bool fallbackToCpu,
+        TransformsCatalog transforms, byte[] onnxModel, string outputColumnName, string inputColumnName, int? gpuDeviceId, bool fallbackToCpu,
         long maxImagePixels = ImageLimits.DefaultMaxPixels)
     {
-        ArgumentNullException.ThrowIfNull(env);
+        ArgumentNullException.ThrowIfNull(transforms);
         ArgumentNullException.ThrowIfNull(onnxModel);
-        return Create(CatalogEnvironment.CatalogFor(env), onnxModel, ByolEncoderInfo.FromOnnxBytes(onnxModel),
+        return Create(transforms, onnxModel, ByolEncoderInfo.FromOnnxBytes(onnxModel),
             outputColumnName, inputColumnName, gpuDeviceId, fallbackToCpu, maxImagePixels);
     }
 
@@ -232,7 +235,7 @@ public sealed class ByolTransformer : ITransformer, IDisposable
     /// </summary>
     private static (int? Device, bool Fallback) ResolveGpu(IHostEnvironment env, int? gpuDeviceId, bool fallbackToCpu)
     {
-        var (contextId, contextFallback) = GpuSettings.Of(env);
+        var (contextId, contextFallback) = MlNetInternals.GpuSettingsOf(env);
         var asked = ExecutionProviderChoice.Decide(gpuDeviceId, fallbackToCpu, contextId, contextFallback, null);
         if (asked.CudaDevice is null || EmbedderSession.CudaUnavailable() is not string missing)
         {

@@ -13,7 +13,7 @@ public static class ByolCatalog
     /// <param name="options">All settings; see <see cref="ByolOptions"/>.</param>
     /// <exception cref="ArgumentException">An option is invalid (the message names it).</exception>
     public static ByolEstimator ByolPretrain(this TransformsCatalog catalog, ByolOptions options)
-        => new(Microsoft.ML.Byol.Scoring.CatalogEnvironment.Of(catalog), options);
+        => new(catalog, options);
 
     /// <summary>
     /// Pretrains an image encoder with BYOL with the paper's defaults for everything not given here.

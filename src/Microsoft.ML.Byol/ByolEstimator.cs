@@ -20,14 +20,17 @@ namespace Microsoft.ML.Byol;
 /// </remarks>
 public sealed class ByolEstimator : IEstimator<ByolTransformer>
 {
+    private readonly TransformsCatalog _catalog;
     private readonly IHost _host;
     private readonly ByolOptions _options;
 
-    internal ByolEstimator(IHostEnvironment environment, ByolOptions options)
+    /// <summary>An estimator over the user's catalog: the transformer <see cref="Fit"/> returns is built on it.</summary>
+    internal ByolEstimator(TransformsCatalog catalog, ByolOptions options)
     {
-        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(catalog);
         ByolOptionsValidation.Validate(options);
-        _host = environment.Register(nameof(ByolEstimator));
+        _catalog = catalog;
+        _host = MlNetInternals.EnvironmentOf(catalog).Register(nameof(ByolEstimator));
         _options = options;
     }
 
@@ -43,7 +46,7 @@ public sealed class ByolEstimator : IEstimator<ByolTransformer>
         ArgumentNullException.ThrowIfNull(inputSchema);
         ByolOptionsValidation.Validate(_options);
         ImageColumn.Check(inputSchema, _options.InputColumnName);
-        return SchemaShapeColumns.With(inputSchema, SchemaShapeColumns.Vector(_options.OutputColumnName, NumberDataViewType.Single));
+        return SchemaShapeColumns.With(inputSchema, SchemaShapeColumns.FloatVector(_options.OutputColumnName));
     }
 
     /// <summary>Trains the encoder on <paramref name="input"/> and returns the scoring transformer.</summary>
@@ -84,7 +87,7 @@ public sealed class ByolEstimator : IEstimator<ByolTransformer>
         var summary = run.Summary(result.StepsDone, result.Device, result.Elapsed, result.FinalLoss, note);
         byte[] onnx = EncoderExporter.Export(result.Encoder, run.Encoder.ImageSize, foldBatchNorm: true, summary);
         Log($"BYOL: exported the online encoder to ONNX ({onnx.Length / 1024.0 / 1024.0:F1} MB, embedding size {run.Encoder.Layout().EmbeddingSize}).");
-        return ByolTransformer.Create(_host, onnx, _options.OutputColumnName, _options.InputColumnName, gpuDeviceId: null, fallbackToCpu: true, _options.MaxImagePixels);
+        return ByolTransformer.Create(_catalog, onnx, _options.OutputColumnName, _options.InputColumnName, gpuDeviceId: null, fallbackToCpu: true, _options.MaxImagePixels);
     }
 
     /// <summary>

@@ -16,7 +16,7 @@ internal static class EmbedderSession
     /// <summary>Opens the session; <paramref name="provider"/> is "CUDA:n" or "CPU".</summary>
     public static InferenceSession Open(byte[] model, ByolEmbedderOptions options, string source, out string provider, IHostEnvironment? env = null, bool followContextGpu = true)
     {
-        var (contextId, contextFallback) = followContextGpu ? GpuSettings.Of(env) : (null, true);
+        var (contextId, contextFallback) = followContextGpu ? MlNetInternals.GpuSettingsOf(env) : (null, true);
         var decision = ExecutionProviderChoice.Decide(options.GpuDeviceId, options.FallbackToCpu, contextId, contextFallback, null);
         InferenceSession? session = null;
         if (decision.CudaDevice is int device)

@@ -38,12 +38,6 @@ internal sealed class OnnxGraphWriter
         _graph = new GraphProto { Name = graphName };
     }
 
-    /// <summary>Names of all tensors defined so far (inputs, initializers, node outputs).</summary>
-    public IReadOnlyCollection<string> TensorNames => _tensorNames;
-
-    /// <summary>Number of nodes added so far.</summary>
-    public int NodeCount => _graph.Node.Count;
-
     /// <summary>Adds a float graph input of shape [N, <paramref name="dimsAfterBatch"/>...]; returns its name.</summary>
     public string AddInput(string name, params long[] dimsAfterBatch)
     {
@@ -126,13 +120,6 @@ internal sealed class OnnxGraphWriter
     /// <summary>Flattens to 2-D: dimensions before <paramref name="axis"/> form the rows.</summary>
     public string Flatten(string input, int axis = 1, string? name = null) =>
         AddNode("Flatten", new[] { input }, name, OnnxAttributes.Int("axis", axis));
-
-    /// <summary>General matrix multiply a·bᵀ + c (with <paramref name="transposeB"/>, the layout of a linear layer's weight).</summary>
-    public string Gemm(string a, string b, string? c, bool transposeB = true, string? name = null)
-    {
-        var inputs = c is null ? new[] { a, b } : new[] { a, b, c };
-        return AddNode("Gemm", inputs, name, OnnxAttributes.Int("transB", transposeB ? 1 : 0));
-    }
 
     /// <summary>Declares an existing tensor as a float graph output of shape [N, <paramref name="dimsAfterBatch"/>...].</summary>
     public void AddOutput(string tensorName, params long[] dimsAfterBatch)

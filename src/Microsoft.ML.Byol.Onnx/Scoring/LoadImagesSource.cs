@@ -1,4 +1,3 @@
-using System.Reflection;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
 
@@ -13,14 +12,12 @@ namespace Microsoft.ML.Byol.Scoring;
 /// <remarks>
 /// ML.NET 5 says which input column an output column is computed from (<see cref="IRowToRowMapper.GetDependencies"/>,
 /// public), but not the loader's folder: its public <see cref="ImageLoadingTransformer.ImageFolder"/> is reached
-/// through the view's private fields, found by type (not by name). When anything in this is not as expected — the
-/// view is not LoadImages' own, the column was transformed after loading, or ML.NET's internals changed — the source
-/// is unknown and only the decoded image's size can be checked (after the allocation).
+/// through the view's private fields (<see cref="MlNetInternals.ImageLoadersBehind"/>). When anything in this is not
+/// as expected — the view is not LoadImages' own, the column was transformed after loading, or ML.NET's internals
+/// changed — the source is unknown and only the decoded image's size can be checked (after the allocation).
 /// </remarks>
 internal sealed class LoadImagesSource
 {
-    private const int MaxDepth = 3;
-
     private LoadImagesSource(DataViewSchema.Column pathColumn, string? folder)
     {
         PathColumn = pathColumn;
@@ -65,8 +62,7 @@ internal sealed class LoadImagesSource
                 return null;
             }
 
-            var loaders = new List<ImageLoadingTransformer>();
-            FindLoaders(data, 0, new HashSet<object>(ReferenceEqualityComparer.Instance), loaders);
+            var loaders = MlNetInternals.ImageLoadersBehind(data);
             return loaders.Count == 1 ? new LoadImagesSource(path, loaders[0].ImageFolder) : null;
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or MemberAccessException)
@@ -74,38 +70,4 @@ internal sealed class LoadImagesSource
             return null;
         }
     }
-
-    /// <summary>The image loaders reachable from <paramref name="node"/> through ML.NET's own objects (a few levels).</summary>
-    private static void FindLoaders(object node, int depth, HashSet<object> seen, List<ImageLoadingTransformer> found)
-    {
-        if (!seen.Add(node))
-        {
-            return;
-        }
-
-        if (node is ImageLoadingTransformer loader)
-        {
-            found.Add(loader);
-            return;
-        }
-
-        if (depth == MaxDepth || node is IDataView && depth > 0)
-        {
-            return; // Not the loaders of upstream views.
-        }
-
-        for (var type = node.GetType(); type is not null && IsMlNet(type); type = type.BaseType)
-        {
-            foreach (var field in type.GetFields(BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.DeclaredOnly))
-            {
-                if (!field.FieldType.IsValueType && field.GetValue(node) is { } value && IsMlNet(value.GetType()))
-                {
-                    FindLoaders(value, depth + 1, seen, found);
-                }
-            }
-        }
-    }
-
-    private static bool IsMlNet(Type type) => type.Assembly.GetName().Name?.StartsWith("Microsoft.ML", StringComparison.Ordinal) == true
-        && type.Assembly != typeof(LoadImagesSource).Assembly;
 }

@@ -1,3 +1,4 @@
+using Microsoft.ML.Byol.Graph;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
 

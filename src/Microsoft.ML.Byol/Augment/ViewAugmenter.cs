@@ -1,5 +1,4 @@
 using TorchSharp;
-using static TorchSharp.torch.nn.functional;
 
 namespace Microsoft.ML.Byol.Augment;
 
@@ -64,28 +63,5 @@ internal sealed class ViewAugmenter
         view = GaussianBlur.Apply(view, _options, generator);
         view = Solarize.Apply(view, _options.SolarizeProbability, _options.SolarizeThreshold, generator);
         return view.MoveToOuterDisposeScope();
-    }
-
-    /// <summary>
-    /// Evaluation preprocessing, as scoring does it: resize the whole image (bilinear, antialiased when shrinking)
-    /// to <paramref name="outputSize"/>×<paramref name="outputSize"/>, then ImageNet normalisation.
-    /// </summary>
-    /// <param name="floatRgb">float32 [B,3,H,W] in [0,1].</param>
-    /// <param name="outputSize">Side of the result.</param>
-    public static torch.Tensor EvalView(torch.Tensor floatRgb, int outputSize)
-    {
-        ArgumentNullException.ThrowIfNull(floatRgb);
-        ArgumentOutOfRangeException.ThrowIfLessThan(outputSize, 1);
-        using var noGrad = torch.no_grad();
-        using var scope = torch.NewDisposeScope();
-        var resized = floatRgb;
-        if (floatRgb.shape[2] != outputSize || floatRgb.shape[3] != outputSize)
-        {
-            bool shrinking = floatRgb.shape[2] > outputSize || floatRgb.shape[3] > outputSize;
-            resized = interpolate(floatRgb, new long[] { outputSize, outputSize }, mode: torch.InterpolationMode.Bilinear,
-                align_corners: false, antialias: shrinking);
-        }
-
-        return Normalize.ImageNet(resized).MoveToOuterDisposeScope();
     }
 }

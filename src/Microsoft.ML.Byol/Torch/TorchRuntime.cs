@@ -14,9 +14,6 @@ internal static class TorchRuntime
     private static readonly object Gate = new();
     private static IReadOnlyList<string>? _initializationLog;
 
-    /// <summary>What the native-loading step did, one sentence per step (empty when nothing special was needed).</summary>
-    public static IReadOnlyList<string> InitializationLog => EnsureInitialized();
-
     /// <summary>Prepares TorchSharp's native library once per process; returns what was done.</summary>
     public static IReadOnlyList<string> EnsureInitialized()
     {

@@ -86,13 +86,13 @@ public sealed class GpuConventionTests : IDisposable
     {
         Skip.If(EmbedderSession.CudaUnavailable() is null, "this ONNX Runtime has CUDA");
 
-        // ByolEstimator.Fit creates its transformer over env.Register(...) with gpuDeviceId: null.
-        IHostEnvironment strict = new MLContext { GpuDeviceId = 0, FallbackToCpu = false };
-        FluentActions.Invoking(() => ByolTransformer.Create(strict.Register("ByolPretrain"), Support.TestEncoder.Bytes, "Embedding", "Image", null, true))
+        // ByolEstimator.Fit creates its transformer over the user's catalog with gpuDeviceId: null.
+        var strict = new MLContext { GpuDeviceId = 0, FallbackToCpu = false };
+        FluentActions.Invoking(() => ByolTransformer.Create(strict.Transforms, Support.TestEncoder.Bytes, "Embedding", "Image", null, true))
             .Should().Throw<InvalidOperationException>().WithMessage("*CUDA device 0*MLContext.GpuDeviceId*");
 
-        IHostEnvironment lenient = new MLContext { GpuDeviceId = 0, FallbackToCpu = true };
-        using var transformer = ByolTransformer.Create(lenient.Register("ByolPretrain"), Support.TestEncoder.Bytes, "Embedding", "Image", null, false);
+        var lenient = new MLContext { GpuDeviceId = 0, FallbackToCpu = true };
+        using var transformer = ByolTransformer.Create(lenient.Transforms, Support.TestEncoder.Bytes, "Embedding", "Image", null, false);
         transformer.ExecutionProvider.Should().Be("CPU");
     }
 
@@ -101,6 +101,6 @@ public sealed class GpuConventionTests : IDisposable
     {
         var ml = new MLContext { GpuDeviceId = 3, FallbackToCpu = false };
         IHostEnvironment env = ml;
-        GpuSettings.Of(env.Register("child")).Should().Be(((int?)3, false));
+        MlNetInternals.GpuSettingsOf(env.Register("child")).Should().Be(((int?)3, false));
     }
 }

@@ -41,7 +41,7 @@ public sealed class AllocationFailureTests : IDisposable
     {
         Skip.IfNot(ResourceProbe.RefusesHugeAllocations(), "the kernel may grant a 4 TB allocation here (overcommit mode 1)");
         string bomb = _files.Bomb(Side);
-        using var byol = ByolTransformer.Create(_ml, TestEncoder.Bytes, "Embedding", "Image", null, true, maxImagePixels: long.MaxValue);
+        using var byol = ByolTransformer.Create(_ml.Transforms, TestEncoder.Bytes, "Embedding", "Image", null, true, maxImagePixels: long.MaxValue);
         var rows = _ml.Data.LoadFromEnumerable(new[] { new PathRow { Path = bomb } });
         var scored = byol.Transform(_ml.Transforms.LoadImages("Image", null, nameof(PathRow.Path)).Fit(rows).Transform(rows));
 

@@ -34,7 +34,7 @@ public sealed class ScoringNanTests
     public void Transformer_NonFinitePixel_IsRefusedNamingTheRow(float bad)
     {
         var rows = Rows(count: 40, badRow: 35, badIndex: 17, bad);
-        using var byol = ByolTransformer.Create(_ml, TestEncoder.Bytes, "Embedding", "Pixels", null, true);
+        using var byol = ByolTransformer.Create(_ml.Transforms, TestEncoder.Bytes, "Embedding", "Pixels", null, true);
         var scored = byol.Transform(_ml.Data.LoadFromEnumerable(rows.Select(p => new PixelRow { Pixels = p }).ToList()));
 
         var act = () => Pictures.Column(scored, "Embedding");
@@ -46,7 +46,7 @@ public sealed class ScoringNanTests
     public void Transformer_FinitePixels_AreScored()
     {
         var rows = Rows(count: 3, badRow: 0, badIndex: 0, 0.5f);
-        using var byol = ByolTransformer.Create(_ml, TestEncoder.Bytes, "Embedding", "Pixels", null, true);
+        using var byol = ByolTransformer.Create(_ml.Transforms, TestEncoder.Bytes, "Embedding", "Pixels", null, true);
         var scored = byol.Transform(_ml.Data.LoadFromEnumerable(rows.Select(p => new PixelRow { Pixels = p }).ToList()));
 
         Pictures.Column(scored, "Embedding").Should().HaveCount(3).And.OnlyContain(e => e.All(float.IsFinite));

@@ -22,7 +22,7 @@ public sealed class TransformerImageLimitTests : IDisposable
     }
 
     private ByolTransformer Create(long maxImagePixels = 100_000_000) =>
-        ByolTransformer.Create(_ml, TestEncoder.Bytes, "Embedding", "Image", null, true, maxImagePixels);
+        ByolTransformer.Create(_ml.Transforms, TestEncoder.Bytes, "Embedding", "Image", null, true, maxImagePixels);
 
     private IDataView LoadImages(string? folder, params string[] paths)
     {

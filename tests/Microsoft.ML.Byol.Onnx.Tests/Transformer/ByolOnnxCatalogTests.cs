@@ -51,10 +51,10 @@ public sealed class ByolOnnxCatalogTests : IDisposable
     [Fact]
     public void Create_OverAnEnvironmentThatIsNotAnMLContext_Works()
     {
-        var env = CatalogEnvironment.Of(_ml.Transforms);
+        var env = MlNetInternals.EnvironmentOf(_ml.Transforms);
         env.Should().NotBeOfType<MLContext>();
 
-        using var byol = ByolTransformer.Create(env, TestEncoder.Bytes, "Embedding", "Image", null, true);
+        using var byol = ByolTransformer.Create(_ml.Transforms, TestEncoder.Bytes, "Embedding", "Image", null, true);
 
         var actual = Pictures.Column(byol.Transform(Pictures.View(_ml, Pictures.Create(1))), "Embedding");
         Embeddings.ShouldMatch(actual, TestEncoder.Run(Pictures.Pixels(_ml, Pictures.Create(1))));

@@ -38,7 +38,7 @@ public sealed class ByolTransformerBatchedViewTests
         return _ml.Data.LoadFromEnumerable(pixels.Select((p, i) => new IdPixelRow { Id = i, Pixels = p }).ToList(), definition);
     }
 
-    private ByolTransformer Create(string input) => ByolTransformer.Create(_ml, TestEncoder.Bytes, "Embedding", input, null, true);
+    private ByolTransformer Create(string input) => ByolTransformer.Create(_ml.Transforms, TestEncoder.Bytes, "Embedding", input, null, true);
 
     [Theory]
     [InlineData(1)]
@@ -82,7 +82,7 @@ public sealed class ByolTransformerBatchedViewTests
     public void EmbeddingReplacingTheInputColumn_EqualsThePerRowChain()
     {
         var pixels = ByolTransformerVectorTests.RandomPixels(34, 3);
-        using var byol = ByolTransformer.Create(_ml, TestEncoder.Bytes, "Pixels", "Pixels", null, true);
+        using var byol = ByolTransformer.Create(_ml.Transforms, TestEncoder.Bytes, "Pixels", "Pixels", null, true);
 
         var batched = byol.Transform(Vectors(pixels, 3));
 

@@ -8,7 +8,7 @@ public class ByolTransformerErrorTests
 {
     private readonly MLContext _ml = new(seed: 1);
 
-    private ByolTransformer CreateTransformer() => ByolTransformer.Create(_ml, TestEncoder.Bytes, "Embedding", "Image", null, true);
+    private ByolTransformer CreateTransformer() => ByolTransformer.Create(_ml.Transforms, TestEncoder.Bytes, "Embedding", "Image", null, true);
 
     private static DataViewSchema Schema(string name, DataViewType type)
     {
@@ -52,7 +52,7 @@ public class ByolTransformerErrorTests
     [Fact]
     public void NotAnEncoder_IsRejectedByCreate()
     {
-        var act = () => ByolTransformer.Create(_ml, new byte[] { 1, 2, 3, 4 }, "Embedding", "Image", null, true);
+        var act = () => ByolTransformer.Create(_ml.Transforms, new byte[] { 1, 2, 3, 4 }, "Embedding", "Image", null, true);
 
         act.Should().Throw<InvalidDataException>();
     }

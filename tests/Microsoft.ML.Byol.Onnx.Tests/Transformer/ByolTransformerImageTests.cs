@@ -8,7 +8,7 @@ public class ByolTransformerImageTests
     private readonly MLContext _ml = new(seed: 1);
 
     private ByolTransformer CreateTransformer(string output = "Embedding", string input = "Image") =>
-        ByolTransformer.Create(_ml, TestEncoder.Bytes, output, input, gpuDeviceId: null, fallbackToCpu: true);
+        ByolTransformer.Create(_ml.Transforms, TestEncoder.Bytes, output, input, gpuDeviceId: null, fallbackToCpu: true);
 
     [Fact]
     public void Transform_OfMLImages_EqualsOnnxRuntimeOnTheSamePreprocessedPixels()

@@ -10,7 +10,7 @@ public sealed class ByolTransformerSaveLoadTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private ByolTransformer CreateTransformer(string input = "Image") => ByolTransformer.Create(_ml, TestEncoder.Bytes, "Embedding", input, null, true);
+    private ByolTransformer CreateTransformer(string input = "Image") => ByolTransformer.Create(_ml.Transforms, TestEncoder.Bytes, "Embedding", input, null, true);
 
     [Theory]
     [InlineData(true)]

@@ -22,7 +22,7 @@ public class ByolTransformerVectorTests
     public void FloatVectorInput_EqualsOnnxRuntime(int channels, int[] dimensions)
     {
         var pixels = RandomPixels(count: 3, channels);
-        using var byol = ByolTransformer.Create(_ml, TestEncoder.Bytes, "Embedding", "Pixels", null, true);
+        using var byol = ByolTransformer.Create(_ml.Transforms, TestEncoder.Bytes, "Embedding", "Pixels", null, true);
 
         var scored = byol.Transform(View(pixels, dimensions));
 
@@ -36,7 +36,7 @@ public class ByolTransformerVectorTests
     public void EmbeddingReplacingThePixelColumn_Works()
     {
         var pixels = RandomPixels(count: 2, channels: 3);
-        using var byol = ByolTransformer.Create(_ml, TestEncoder.Bytes, "Pixels", "Pixels", null, true);
+        using var byol = ByolTransformer.Create(_ml.Transforms, TestEncoder.Bytes, "Pixels", "Pixels", null, true);
 
         var scored = byol.Transform(View(pixels, new[] { 3, Size, Size }));
 
@@ -51,7 +51,7 @@ public class ByolTransformerVectorTests
     public void ColumnNamesThatAreTensorNamesOfTheEncoder_Work(string input, string output)
     {
         var pixels = RandomPixels(count: 2, channels: 3);
-        using var byol = ByolTransformer.Create(_ml, TestEncoder.Bytes, output, input, null, true);
+        using var byol = ByolTransformer.Create(_ml.Transforms, TestEncoder.Bytes, output, input, null, true);
 
         var scored = byol.Transform(View(pixels, new[] { 3, Size, Size }, column: input));
 
@@ -62,7 +62,7 @@ public class ByolTransformerVectorTests
     public void ImagesAndVectors_ThroughOneTransformer_EachGetTheirOwnChain()
     {
         var pixels = RandomPixels(count: 2, channels: 3);
-        using var byol = ByolTransformer.Create(_ml, TestEncoder.Bytes, "Embedding", "Image", null, true);
+        using var byol = ByolTransformer.Create(_ml.Transforms, TestEncoder.Bytes, "Embedding", "Image", null, true);
 
         var fromVectors = Pictures.Column(byol.Transform(View(pixels, new[] { 3, Size, Size }, column: "Image")), "Embedding");
         var fromImages = Pictures.Column(byol.Transform(Pictures.View(_ml, Pictures.Create(2))), "Embedding");

@@ -34,7 +34,7 @@ public sealed class ZipConsumerTests(ITestOutputHelper output) : IDisposable
             return path;
         }).ToArray();
 
-        using var byol = ByolTransformer.Create(_ml, TestEncoder.Bytes, "Embedding", "Image", null, true);
+        using var byol = ByolTransformer.Create(_ml.Transforms, TestEncoder.Bytes, "Embedding", "Image", null, true);
         var loadedImages = LoadImages(files);
         var inProcess = Pictures.Column(byol.Transform(loadedImages), "Embedding");
         string zip = Path.Combine(_folder.Path, "model.zip");

@@ -1,5 +1,6 @@
 using Microsoft.ML.Byol.Tests.Support;
 using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
 using Xunit.Abstractions;
 
 namespace Microsoft.ML.Byol.Tests.Estimator;
@@ -41,6 +42,26 @@ public sealed class ByolEstimatorTests : IDisposable
         wrongType.InputColumnName = "Label";
         FluentActions.Invoking(() => ml.Transforms.ByolPretrain(wrongType).Fit(data))
             .Should().Throw<ArgumentException>().WithMessage("*Label*");
+    }
+
+    [Fact]
+    public void OutputSchemaFeedsTheNextEstimator_AndLeavesTheContextsRandomSequence()
+    {
+        var data = _files.Load(new MLContext(1));
+        var input = Schemas.Shape(data.Schema);
+        var ml = new MLContext(7);
+        var chained = ml.Transforms.ByolPretrain(Tiny()).Append(ml.Transforms.CopyColumns("Copy", "Embedding")).GetOutputSchema(input);
+        chained.Single(c => c.Name == "Copy").Kind.Should().Be(SchemaShape.Column.VectorKind.Vector);
+
+        // Announcing the column registers no host on the user's context (registering draws from its random source).
+        var asked = new MLContext(7);
+        var estimator = asked.Transforms.ByolPretrain(Tiny());
+        var fresh = new MLContext(7);
+        _ = fresh.Transforms.ByolPretrain(Tiny());
+        estimator.GetOutputSchema(input);
+        estimator.GetOutputSchema(input);
+        ((IHostEnvironment)asked).Register("next").Rand.Next()
+            .Should().Be(((IHostEnvironment)fresh).Register("next").Rand.Next());
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Microsoft.ML.Byol.Export;
+namespace Microsoft.ML.Byol.EmbeddingFiles;
 
 /// <summary>
 /// The failures of a streaming write, in input order, as CSV (<c>index,key,error_type,message</c>, RFC 4180 quoting);

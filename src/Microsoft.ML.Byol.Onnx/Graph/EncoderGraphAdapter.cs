@@ -1,8 +1,8 @@
 using Google.Protobuf;
-using Microsoft.ML.Byol.Graph;
+using Microsoft.ML.Byol.Scoring;
 using Onnx;
 
-namespace Microsoft.ML.Byol.Scoring;
+namespace Microsoft.ML.Byol.Graph;
 
 /// <summary>
 /// Makes the private copy of an encoder that ML.NET's OnnxTransformer runs: OnnxTransformer needs its column names to

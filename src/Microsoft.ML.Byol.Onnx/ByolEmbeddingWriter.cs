@@ -1,17 +1,11 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
-using Microsoft.ML.Byol.Export;
+using Microsoft.ML.Byol.EmbeddingFiles;
 using Parquet;
 using Parquet.Schema;
 
 namespace Microsoft.ML.Byol;
-
-/// <summary>What <see cref="ByolEmbeddingWriter.WriteParquetAsync"/> wrote.</summary>
-/// <param name="Written">Rows written: the inputs embedded.</param>
-/// <param name="Failed">Inputs that failed, listed in the errors file.</param>
-/// <param name="ErrorsPath">The errors file (written only when <paramref name="Failed"/> is more than 0).</param>
-public sealed record ByolEmbeddingWriteResult(long Written, long Failed, string ErrorsPath);
 
 /// <summary>
 /// Writes streaming embeddings (<see cref="ByolEmbedder.EmbedEachFileAsync"/>) to a Parquet file other tools read,

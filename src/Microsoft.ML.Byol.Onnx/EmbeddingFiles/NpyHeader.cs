@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Microsoft.ML.Byol.Export;
+namespace Microsoft.ML.Byol.EmbeddingFiles;
 
 /// <summary>
 /// A NumPy .npy v1.0 header for a C-order little-endian float32 matrix, always 128 bytes long (the shape is padded
