@@ -57,7 +57,7 @@ internal static class VectorIndex
 
         // The manifest first: byol search can scan the embeddings exactly even where USearch cannot be loaded.
         new IndexManifest(Path.GetFullPath(embeddingsPath), encoderPath is null ? null : Path.GetFullPath(encoderPath), file.Dimensions, file.Count, Metric).Write(indexPath);
-        using var index = Create(file.Dimensions, file.Count);
+        using var index = Create(file.Dimensions);
         await io.NewProgress().StartAsync(async context =>
         {
             var task = context.AddTask("index", maxValue: file.Count);
@@ -109,11 +109,11 @@ internal static class VectorIndex
     public static bool IsNativeLoadFailure(Exception e) => e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException
         || (e is TypeInitializationException t && t.InnerException is { } inner && IsNativeLoadFailure(inner));
 
-    private static USearchIndex Create(int dimensions, long count)
+    private static USearchIndex Create(int dimensions)
     {
         try
         {
-            return new USearchIndex(MetricKind.Cos, ScalarKind.Float32, (ulong)dimensions, reserve: (ulong)count);
+            return new USearchIndex(MetricKind.Cos, ScalarKind.Float32, (ulong)dimensions);
         }
         catch (Exception e) when (IsNativeLoadFailure(e))
         {

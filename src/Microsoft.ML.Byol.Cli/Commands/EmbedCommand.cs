@@ -14,7 +14,7 @@ internal static class EmbedCommand
 {
     private sealed record Settings(string Encoder, string? Images, string? List, string Out, string? Index, int BatchSize, int? Threads);
 
-    public static Command Create(CliConsole io)
+    public static System.CommandLine.Command Create(CliConsole io)
     {
         var encoder = new Option<string>("--encoder") { Description = "The encoder (.onnx, e.g. OUT/encoder.onnx of byol pretrain)", Required = true };
         var images = new Option<string?>("--images") { Description = "Folder of images to embed (sub-folders too)" };
@@ -28,7 +28,7 @@ internal static class EmbedCommand
             if (r.GetValueOrDefault<int>() <= 0)
                 r.AddError("--batch-size must be positive.");
         });
-        var command = new Command("embed", "Embed images with an encoder into a Parquet (or .npy) file; unreadable images are counted and listed, not fatal.")
+        var command = new System.CommandLine.Command("embed", "Embed images with an encoder into a Parquet (or .npy) file; unreadable images are counted and listed, not fatal.")
         {
             encoder, images, list, output, index, batch, threads,
         };

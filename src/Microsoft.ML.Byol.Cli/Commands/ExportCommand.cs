@@ -13,7 +13,7 @@ internal static class ExportCommand
         string? Checkpoint, string? Encoder, string? Out, string? Triton, string ModelName, int MaxBatchSize,
         ByolArchitecture? Architecture, float? Width, int? ImageSize, string? InitialEncoder);
 
-    public static Command Create(CliConsole io)
+    public static System.CommandLine.Command Create(CliConsole io)
     {
         var checkpoint = new Option<string?>("--checkpoint") { Description = "A checkpoint of byol pretrain (OUT/checkpoints/byol-step-*.ckpt)" };
         var encoder = new Option<string?>("--encoder") { Description = "An encoder (.onnx) to write as a Triton model (with --triton)" };
@@ -25,7 +25,7 @@ internal static class ExportCommand
         var width = new Option<float?>("--width") { Description = "The checkpoint's width multiplier (default: from pretrain.json)" };
         var imageSize = new Option<int?>("--image-size") { Description = "The checkpoint's image size (default: from pretrain.json)" };
         var initial = new Option<string?>("--initial-encoder") { Description = "The --initial-encoder the run started from (default: from pretrain.json)" };
-        var command = new Command("export", "Export a checkpoint's encoder to ONNX, and/or an encoder as a Triton Inference Server model repository.")
+        var command = new System.CommandLine.Command("export", "Export a checkpoint's encoder to ONNX, and/or an encoder as a Triton Inference Server model repository.")
         {
             checkpoint, encoder, output, triton, name, maxBatch, arch, width, imageSize, initial,
         };

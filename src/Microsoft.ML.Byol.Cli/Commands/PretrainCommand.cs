@@ -22,7 +22,7 @@ internal static class PretrainCommand
         public string Path { get; set; } = "";
     }
 
-    public static Command Create(CliConsole io)
+    public static System.CommandLine.Command Create(CliConsole io)
     {
         var images = new Option<string>("--images") { Description = "Folder of images to train on (sub-folders too; .png .jpg .jpeg .bmp .gif .webp ...)", Required = true };
         var output = new Option<string>("--out") { Description = "Output folder: encoder.onnx, checkpoints/, pretrain.log, pretrain.json", Required = true };
@@ -48,7 +48,7 @@ internal static class PretrainCommand
             });
         }
 
-        var command = new Command("pretrain", "Pretrain an image encoder with BYOL on a folder of images; writes encoder.onnx, checkpoints and a log.")
+        var command = new System.CommandLine.Command("pretrain", "Pretrain an image encoder with BYOL on a folder of images; writes encoder.onnx, checkpoints and a log.")
         {
             images, output, initial, budget, imageSize, epochs, maxSteps, batch, arch, width, seed, device, threads, checkpointEvery, invalid,
         };
@@ -74,12 +74,14 @@ internal static class PretrainCommand
 
         using var log = new RunLog(Path.Combine(outFolder, "pretrain.log"));
         log.Line($"byol pretrain: {files.Count} image files under {Path.GetFullPath(s.Images)}; output {outFolder}");
-        io.Out.WriteLine($"byol pretrain: {files.Count} images; log {log.Path}");
+        io.Out.WriteLine($"byol pretrain: {files.Count} image files; log {log.Path}");
 
         var ml = s.Seed is { } contextSeed ? new MLContext(contextSeed) : new MLContext();
         ml.Log += (_, e) =>
         {
-            if (e.Kind is ChannelMessageKind.Warning or ChannelMessageKind.Error || (e.Kind == ChannelMessageKind.Info && e.RawMessage.Contains("BYOL", StringComparison.Ordinal)))
+            // The estimator's own messages (its host is named ByolEstimator; most start with "BYOL"), and every warning.
+            bool byol = e.Source.Contains("Byol", StringComparison.OrdinalIgnoreCase) || e.RawMessage.Contains("BYOL", StringComparison.Ordinal);
+            if (e.Kind is ChannelMessageKind.Warning or ChannelMessageKind.Error || (e.Kind == ChannelMessageKind.Info && byol))
                 log.Line(e.Kind == ChannelMessageKind.Info ? e.RawMessage : $"{e.Kind}: {e.RawMessage}");
         };
         var rows = ml.Data.LoadFromEnumerable(files.Select(f => new ImageRow { Path = f }));

@@ -13,7 +13,7 @@ internal static class SearchCommand
 {
     private sealed record Settings(string Index, string Query, int K, string? Encoder, string? Embeddings, bool Exact, bool Tsv);
 
-    public static Command Create(CliConsole io)
+    public static System.CommandLine.Command Create(CliConsole io)
     {
         var index = new Option<string>("--index") { Description = "Index of byol index or byol embed --index (its manifest INDEX.json beside it)", Required = true };
         var query = new Option<string>("--query") { Description = "The query image", Required = true };
@@ -27,7 +27,7 @@ internal static class SearchCommand
             if (r.GetValueOrDefault<int>() <= 0)
                 r.AddError("-k must be positive.");
         });
-        var command = new Command("search", "Find the images nearest to a query image in an index of embeddings.")
+        var command = new System.CommandLine.Command("search", "Find the images nearest to a query image in an index of embeddings.")
         {
             index, query, k, encoder, embeddings, exact, tsv,
         };
