@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Packs both libraries (nuget/pack.sh), checks the two .nupkg files (README, license, dependencies: the Onnx package
-# has no TorchSharp; the training package depends on TorchSharp and Microsoft.ML.Byol.Onnx), then restores, builds
+# Packs both libraries and the byol tool (nuget/pack.sh), checks the two library .nupkg files (README, license,
+# dependencies: the Onnx package has no TorchSharp; the training package depends on TorchSharp and
+# Microsoft.ML.Byol.Onnx) and the tool's (DotnetTool type, command name, natives carried), then restores, builds
 # and runs tests/PackageConsumer against the packages in that folder (not the projects). Exits non-zero on failure.
 # Usage: bash nuget/check-packages.sh
 #
@@ -44,6 +45,25 @@ for id in Microsoft.ML.Byol Microsoft.ML.Byol.Onnx; do
       if grep -qiE '<dependency id="(libtorch|TorchSharp-)' <<<"$spec"; then fail "$id depends on a native TorchSharp backend"; fi ;;
   esac
 done
+
+# The byol tool (nuget/check-tool.sh installs and runs it): a DotnetTool package with its README, license, command
+# name and the CPU natives it must carry (a tool brings all its dependencies; nothing is restored beside it).
+id=Microsoft.ML.Byol.Cli
+pkg="$packages/$id.$version.nupkg"
+[ -f "$pkg" ] || fail "$pkg was not produced"
+spec="$(nuspec "$pkg" "$id")"
+files="$(unzip -Z1 "$pkg")"
+grep -q '<packageType name="DotnetTool"' <<<"$spec" || fail "$id is not a DotnetTool package"
+grep -qx 'README.md' <<<"$files" || fail "$id: no README.md in the package"
+grep -q '<license type="expression">MIT</license>' <<<"$spec" || fail "$id: no MIT license expression"
+settings="$(unzip -p "$pkg" tools/net10.0/any/DotnetToolSettings.xml | tr -d '\r')"
+grep -q 'Command Name="byol"' <<<"$settings" || fail "$id: the command is not named byol"
+for f in Microsoft.ML.Byol.Cli.dll Microsoft.ML.Byol.dll Microsoft.ML.Byol.Onnx.dll \
+    runtimes/linux-x64/native/libtorch_cpu.so runtimes/linux-x64/native/libonnxruntime.so \
+    runtimes/linux-x64/native/libSkiaSharp.so runtimes/linux-x64/native/libusearch_c.so; do
+  grep -qx "tools/net10.0/any/$f" <<<"$files" || fail "$id: no tools/net10.0/any/$f"
+done
+echo "$id $version: dotnet tool 'byol', $(( $(stat -c %s "$pkg") / 1024 / 1024 )) MB"
 
 echo "-- consumer (packages from $packages)"
 restore_dir="$(mktemp -d "${TMPDIR:-/tmp}/byol-consumer-packages.XXXXXX")"
