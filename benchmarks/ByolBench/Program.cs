@@ -36,11 +36,13 @@ var rows = Enumerable.Range(0, batch * 2).Select(_ => new Row
 Environment.SetEnvironmentVariable("BYOL_PROFILE_PHASES", "1");
 Environment.SetEnvironmentVariable("BYOL_PROFILE_SKIP", warmup.ToString(CultureInfo.InvariantCulture));
 var ml = new MLContext(1);
-string? phaseLine = null;
+string? phaseLine = null, threadLine = null;
 ml.Log += (_, e) =>
 {
     if (e.Message.Contains("BYOL phases:", StringComparison.Ordinal))
         phaseLine = e.Message;
+    if (threadLine is null && e.Message.Contains(" CPU thread", StringComparison.Ordinal))
+        threadLine = e.Message[(e.Message.IndexOf("BYOL:", StringComparison.Ordinal) is var i and >= 0 ? i : 0)..];
 };
 var schema = SchemaDefinition.Create(typeof(Row));
 schema["Image"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 3, size, size);
@@ -78,6 +80,7 @@ if (json)
         ["hidden"] = hidden, ["projection"] = projection,
         ["secondsPerStep"] = seconds, ["pairsPerSecond"] = batch / seconds, ["peakRssMiB"] = peakRssMiB, ["phases"] = phases,
         ["systemSecondsPerStep"] = (systemEnd - systemStart).TotalSeconds / steps, ["allocator"] = ByolFastAllocator.CurrentAllocator,
+        ["threadChoice"] = threadLine ?? "",
     }));
 }
 else
@@ -87,6 +90,7 @@ else
         $"projector {hidden}/{projection}: {seconds:F3} s/step, {batch / seconds:F1} pairs/s (mean of {steps} steps after {warmup} warm-up steps, {Environment.ProcessorCount} cores), " +
         $"peak RSS {peakRssMiB:F0} MiB"));
     Console.WriteLine(string.Join(", ", phases.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value:F3} s"))));
+    Console.WriteLine(threadLine ?? "(no thread-count line in the log)");
 }
 
 return 0;

@@ -1,6 +1,7 @@
 using Microsoft.ML.Byol.Data;
 using Microsoft.ML.Byol.Import;
 using Microsoft.ML.Byol.Export;
+using Microsoft.ML.Byol.Torch;
 using Microsoft.ML.Byol.Training;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -80,9 +81,10 @@ public sealed class ByolEstimator : IEstimator<ByolTransformer>
         var monitor = _options.MonitorLabelColumnName is { } label
             ? KnnMonitor.Create(store, MonitorLabels.Read(mlContext, input, label, keptRows), seed)
             : null;
-        var run = RunPlanner.Plan(_options, store, initial, seed, monitor, Log);
+        var threads = TorchRuntime.ChooseThreads(_options.NumberOfThreads);   // from the load when the run starts, for all of it
+        var run = RunPlanner.Plan(_options, store, initial, seed, monitor, Log, threads);
 
-        using var result = new ByolTrainer(run, _options, Log).Train(store, initial, monitor);
+        using var result = new ByolTrainer(run, _options, Log, threads).Train(store, initial, monitor);
         string? note = result.Kept is { } kept ? $"kept the encoder of step {kept.Step} (kNN monitor {kept.Accuracy:F4})" : null;
         var summary = run.Summary(result.StepsDone, result.Device, result.Elapsed, result.FinalLoss, note);
         byte[] onnx = EncoderExporter.Export(result.Encoder, run.Encoder.ImageSize, foldBatchNorm: true, summary);

@@ -152,8 +152,18 @@ public sealed class ByolOptions
     /// <summary>Seed of weights, shuffling and augmentations. Null: drawn from the MLContext's random source (so <c>new MLContext(seed)</c> fixes it).</summary>
     public int? Seed { get; set; }
 
-    /// <summary>Intra-op CPU threads of TorchSharp. Null: libtorch's default (one per core), capped at the processors the
-    /// process may use (<see cref="Environment.ProcessorCount"/>, which follows a container's CPU quota).</summary>
+    /// <summary>
+    /// Intra-op CPU threads of TorchSharp (process-wide while the run trains). Null: chosen when the run starts, and
+    /// logged with the reason (<c>BYOL: 1 CPU thread (...)</c>): one per core that other processes left free (on Linux
+    /// the load is sampled from <c>/proc/stat</c> for 0.2 s; a core counts as free when it is at least 75 % idle), at
+    /// least one, and at most libtorch's default (one per physical core, or <c>OMP_NUM_THREADS</c>) and the
+    /// processors the process may use (<see cref="Environment.ProcessorCount"/>, which follows the affinity mask and a
+    /// container's CPU quota). The reason: every parallel region of libtorch waits for its slowest thread, so a thread
+    /// that shares its core with a busy process slows all of them; on 2 shared cores, two threads trained at less than
+    /// half the speed of one under one busy neighbour (docs/status.md, "Threads under contention"). Set it for runs that
+    /// must be reproducible bit for bit from machine to machine or from run to run: the thread count can change the
+    /// order of floating-point sums, and the default depends on the load.
+    /// </summary>
     public int? NumberOfThreads { get; set; }
 
     /// <summary>

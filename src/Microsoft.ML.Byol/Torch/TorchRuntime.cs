@@ -13,6 +13,7 @@ internal static class TorchRuntime
 {
     private static readonly object Gate = new();
     private static IReadOnlyList<string>? _initializationLog;
+    private static int? _torchDefaultThreads;
 
     /// <summary>Prepares TorchSharp's native library once per process; returns what was done.</summary>
     public static IReadOnlyList<string> EnsureInitialized()
@@ -42,12 +43,19 @@ internal static class TorchRuntime
     /// Makes TorchSharp ready for a run: native libraries (its log lines go to <paramref name="log"/>), device,
     /// CPU threads and the global seed, in that order. Returns the device.
     /// </summary>
-    public static torch.Device Prepare(ByolOptions options, int seed, Action<string> log)
+    /// <param name="options">The run's options.</param>
+    /// <param name="seed">The run's seed.</param>
+    /// <param name="log">Receives one line per step.</param>
+    /// <param name="threads">The run's thread count when it was already chosen (<see cref="ChooseThreads"/>), so that
+    /// every part of a run uses the same; null: chosen here.</param>
+    public static torch.Device Prepare(ByolOptions options, int seed, Action<string> log, ThreadChoice? threads = null)
     {
         foreach (var line in EnsureInitialized())
             log(line);
         var device = ResolveDevice(options.Device);
-        SetThreads(options.NumberOfThreads);
+        threads ??= ChooseThreads(options.NumberOfThreads);
+        torch.set_num_threads(threads.Threads);
+        log(threads.LogLine);
         Seed(seed);
         return device;
     }
@@ -104,21 +112,30 @@ internal static class TorchRuntime
             torch.cuda.manual_seed_all(seed);
     }
 
-    /// <summary>Sets the number of intra-op threads TorchSharp uses on the CPU (null: leave as is).</summary>
-    public static void SetThreads(int? threads)
+    /// <summary>
+    /// The intra-op thread count of a run (<see cref="ThreadCount.Choose"/>): the one asked for; else, on Linux, one per
+    /// core that other processes left free when the run starts (measured over <see cref="CpuProbe.Sample"/>), capped at
+    /// libtorch's default and the processors this process may use; elsewhere, the cap.
+    /// </summary>
+    public static ThreadChoice ChooseThreads(int? asked)
     {
-        EnsureInitialized();
-        torch.set_num_threads(DefaultThreads(threads, torch.get_num_threads(), Environment.ProcessorCount));
+        int torchDefault = TorchDefaultThreads();   // read before any run sets the count
+        return asked is > 0
+            ? ThreadCount.Choose(asked, torchDefault, Environment.ProcessorCount, CpuAvailability.Unknown)
+            : ThreadCount.Choose(null, torchDefault, Environment.ProcessorCount, CpuProbe.Measure());
     }
 
-    /// <summary>
-    /// The intra-op thread count of a run: the one asked for; else libtorch's default (one per core of the machine),
-    /// capped at the processors this process may use. .NET's <see cref="Environment.ProcessorCount"/> follows the
-    /// container's CPU quota and the affinity mask, which libtorch does not: a 2-core quota on a 64-core host would
-    /// otherwise run 64 threads on 2 cores' worth of time, and every parallel region would wait for descheduled threads.
-    /// </summary>
-    internal static int DefaultThreads(int? asked, int torchDefault, int processorCount)
-        => asked is > 0 ? asked.Value : Math.Max(1, Math.Min(torchDefault, processorCount));
+    /// <summary>libtorch's own default thread count (one per physical core, or OMP_NUM_THREADS), read once, before this
+    /// library first sets the count: later reads would return the count of the previous run.</summary>
+    private static int TorchDefaultThreads()
+    {
+        EnsureInitialized();
+        lock (Gate)
+        {
+            _torchDefaultThreads ??= torch.get_num_threads();
+            return _torchDefaultThreads.Value;
+        }
+    }
 
     /// <summary>Folders where the native TorchSharp and libtorch libraries may be, most specific first.</summary>
     internal static IEnumerable<string> NativeSearchDirectories()

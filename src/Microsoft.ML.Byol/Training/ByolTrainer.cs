@@ -22,13 +22,16 @@ internal sealed class ByolTrainer
     private readonly Action<string> _log;
     private readonly int _seed;
     private RunConfiguration? _plannedRun;
+    private ThreadChoice? _threads;
 
     /// <param name="run">The resolved configuration of the run.</param>
     /// <param name="options">Validated options (device, threads, progress, cancellation, checkpoints, monitor period).</param>
     /// <param name="log">Receives human-readable messages (device, resume, checkpoints, monitor, collapse warnings).</param>
-    public ByolTrainer(RunConfiguration run, ByolOptions options, Action<string>? log = null)
+    /// <param name="threads">The CPU thread count the run was planned with (null: chosen when training starts).</param>
+    public ByolTrainer(RunConfiguration run, ByolOptions options, Action<string>? log = null, ThreadChoice? threads = null)
     {
         _plannedRun = run;
+        _threads = threads;
         _seed = run.Seed;
         _options = options;
         _log = log ?? (_ => { });
@@ -52,8 +55,9 @@ internal sealed class ByolTrainer
     /// TF32, how often values are read) is the <see cref="DeviceExecutionPlan"/> of the device and the options.</summary>
     public ByolTrainingResult Train(ImageStore store, ImportedEncoder? initial = null, KnnMonitor? monitor = null)
     {
-        _plannedRun ??= RunPlanner.Plan(_options, store, initial, _seed, monitor, _log);
-        var device = TorchRuntime.Prepare(_options, _seed, _log);
+        _threads ??= TorchRuntime.ChooseThreads(_options.NumberOfThreads);
+        _plannedRun ??= RunPlanner.Plan(_options, store, initial, _seed, monitor, _log, _threads);
+        var device = TorchRuntime.Prepare(_options, _seed, _log, _threads);
         var execution = DeviceExecutionPlan.For(device.type, _options);
         TorchRuntime.Apply(execution, _log);
         _log("BYOL: " + NativeHeap.Describe());

@@ -1,6 +1,7 @@
 using Microsoft.ML.Byol.Data;
 using Microsoft.ML.Byol.Import;
 using Microsoft.ML.Byol.Recipes;
+using Microsoft.ML.Byol.Torch;
 
 namespace Microsoft.ML.Byol.Training;
 
@@ -11,9 +12,10 @@ namespace Microsoft.ML.Byol.Training;
 /// </summary>
 internal static class RunPlanner
 {
-    /// <summary>Plans the run over <paramref name="store"/>.</summary>
+    /// <summary>Plans the run over <paramref name="store"/>; a time budget is calibrated with <paramref name="threads"/>
+    /// (null: chosen by the calibration), which should be the run's own.</summary>
     public static RunConfiguration Plan(ByolOptions options, ImageStore store, ImportedEncoder? initial, int seed,
-        KnnMonitor? monitor, Action<string> log)
+        KnnMonitor? monitor, Action<string> log, ThreadChoice? threads = null)
     {
         var encoder = ByolRecipe.Encoder(options, initial);
         var (run, choices) = Resolve(options, store.Count, encoder, seed, initial is not null, budgetSteps: null);
@@ -24,7 +26,7 @@ internal static class RunPlanner
             resumed = RunOfCheckpoints(options, steps => Resolve(options, store.Count, encoder, seed, initial is not null, steps).Run, log);
             var fit = resumed is not null
                 ? new TimeBudgetCalibration.Fit(resumed.Plan.TotalSteps, 0)
-                : TimeBudgetCalibration.StepsWithin(budget, run, options, store, initial, monitor, log);
+                : TimeBudgetCalibration.StepsWithin(budget, run, options, store, initial, monitor, log, threads);
             (run, choices) = Resolve(options, store.Count, encoder, seed, initial is not null, fit.Steps);
             evaluations = fit.MonitorEvaluations;
         }

@@ -24,12 +24,12 @@ internal static class TimeBudgetCalibration
     /// <summary>What fits a budget: the steps (at least 1) and the monitor evaluations during the run (0 without a monitor).</summary>
     public readonly record struct Fit(long Steps, int MonitorEvaluations);
 
-    /// <summary>What fits <paramref name="budget"/>.</summary>
+    /// <summary>What fits <paramref name="budget"/>, timed with the run's thread count <paramref name="threads"/> (null: chosen here).</summary>
     public static Fit StepsWithin(TimeSpan budget, RunConfiguration run, ByolOptions options, ImageStore store,
-        ImportedEncoder? initial, KnnMonitor? monitor, Action<string> log)
+        ImportedEncoder? initial, KnnMonitor? monitor, Action<string> log, ThreadChoice? threads = null)
     {
         var clock = Stopwatch.StartNew();
-        var device = TorchRuntime.Prepare(options, run.Seed, _ => { });
+        var device = TorchRuntime.Prepare(options, run.Seed, _ => { }, threads);
         var execution = DeviceExecutionPlan.For(device.type, options);
         TorchRuntime.Apply(execution, _ => { });
         using var network = ByolStep.CreateNetwork(run, initial, device);

@@ -43,7 +43,7 @@ public sealed class LinearProbeTests
             Architecture = ByolArchitecture.ResNet18, WidthMultiplier = 0.25f, ImageSize = 28,
             ProjectorHiddenSize = 512, PredictorHiddenSize = 512, ProjectionSize = 128,
             BatchSize = 128, Epochs = 10, MaxSteps = steps, BaseLearningRate = 1.0, TrustCoefficient = 0.01,
-            WarmupEpochs = 1, TauBase = 0.99, Device = "cpu",
+            WarmupEpochs = 1, TauBase = 0.99, Device = "cpu", NumberOfThreads = 2,
             View1 = ByolViewOptions.SmallImageView1(), View2 = ByolViewOptions.SmallImageView2(),
         };
 
