@@ -36,7 +36,7 @@ internal static class PretrainCommand
         var width = new Option<float?>("--width") { Description = "Width multiplier of every convolution (default 1; 0.125 to 0.25 train in minutes on a CPU)" };
         var seed = new Option<int?>("--seed") { Description = "Seed of weights, shuffling and augmentations (default: random)" };
         var device = new Option<string>("--device") { Description = "auto | cpu | cuda | cuda:N (this tool carries the CPU backend of libtorch)", DefaultValueFactory = _ => "cpu" };
-        var threads = new Option<int?>("--threads") { Description = "TorchSharp CPU threads (default: one per core)" };
+        var threads = new Option<int?>("--threads") { Description = "TorchSharp CPU threads (default: one per core that other processes leave free when the run starts; see ByolOptions.NumberOfThreads)" };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints in OUT/checkpoints", DefaultValueFactory = _ => 500 };
         var invalid = new Option<ByolInvalidImageHandling>("--invalid-images") { Description = "Skip: leave unreadable images out and count them in the log; Throw: stop at the first", DefaultValueFactory = _ => ByolInvalidImageHandling.Skip };
         foreach (var option in new Option[] { imageSize, checkpointEvery })
