@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
 using Microsoft.ML.Byol;
 
 namespace ByolBench;
@@ -20,7 +22,15 @@ internal static class ByolBenchCommand
                 ? a
                 : Fail<ByolArchitecture>(r, $"Unknown architecture '{r.Tokens.Single().Value}'; known: {string.Join(", ", Enum.GetNames<ByolArchitecture>())}."),
         };
-        var width = Positive(new Option<float>("--width") { Description = "width multiplier of the ResNet", DefaultValueFactory = _ => 1f });
+        var width = new Option<float>("--width")
+        {
+            Description = "width multiplier of the ResNet",
+            DefaultValueFactory = _ => 1f,
+            // Invariant culture, as TrainSpeed passes it; the positivity check is here since a validator cannot read a failed parse.
+            CustomParser = r => r.Tokens.Single().Value is var text && float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var w)
+                ? w > 0 ? w : Fail<float>(r, "--width must be positive.")
+                : Fail<float>(r, $"Cannot parse '{text}' as a number for --width."),
+        };
         var size = Positive(new Option<int>("--size") { Description = "image size in pixels", DefaultValueFactory = _ => 32 });
         var batch = Positive(new Option<int>("--batch") { Description = "batch size (pairs per step)", DefaultValueFactory = _ => 64 });
         var steps = Positive(new Option<int>("--steps") { Description = "timed steps", DefaultValueFactory = _ => 20 });
@@ -28,7 +38,7 @@ internal static class ByolBenchCommand
         var threads = new Option<int?>("--threads") { Description = "TorchSharp CPU threads (default: the library's choice)" };
         threads.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int?>() is <= 0)
+            if (TryGetValue<int?>(r, out var value) && value is <= 0)
                 r.AddError("--threads must be positive.");
         });
         var hidden = Positive(new Option<int>("--hidden") { Description = "hidden size of the projector and the predictor", DefaultValueFactory = _ => 4096 });
@@ -47,7 +57,7 @@ internal static class ByolBenchCommand
         return root;
     }
 
-    private static T Fail<T>(System.CommandLine.Parsing.ArgumentResult result, string error)
+    private static T Fail<T>(ArgumentResult result, string error)
     {
         result.AddError(error);
         return default!;
@@ -58,7 +68,7 @@ internal static class ByolBenchCommand
     {
         option.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<T>().CompareTo(default) <= 0)
+            if (TryGetValue<T>(r, out var value) && value.CompareTo(default) <= 0)
                 r.AddError($"{option.Name} must be positive.");
         });
         return option;
@@ -69,9 +79,24 @@ internal static class ByolBenchCommand
     {
         option.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<T>().CompareTo(default) < 0)
+            if (TryGetValue<T>(r, out var value) && value.CompareTo(default) < 0)
                 r.AddError($"{option.Name} must not be negative.");
         });
         return option;
+    }
+
+    /// <summary>The option's value, or false when its text does not parse (System.CommandLine reports that error itself).</summary>
+    private static bool TryGetValue<T>(OptionResult result, out T value)
+    {
+        try
+        {
+            value = result.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default!;
+            return false;
+        }
     }
 }

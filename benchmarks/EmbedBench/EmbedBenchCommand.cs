@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Microsoft.ML.Byol;
 
 namespace EmbedBench;
@@ -58,9 +59,24 @@ internal static class EmbedBenchCommand
     {
         option.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() <= 0)
+            if (TryGetValue<int>(r, out var value) && value <= 0)
                 r.AddError($"{option.Name} must be positive.");
         });
         return option;
+    }
+
+    /// <summary>The option's value, or false when its text does not parse (System.CommandLine reports that error itself).</summary>
+    private static bool TryGetValue<T>(OptionResult result, out T value)
+    {
+        try
+        {
+            value = result.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default!;
+            return false;
+        }
     }
 }

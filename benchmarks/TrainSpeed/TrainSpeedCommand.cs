@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 
 namespace ByolBenchmarks;
 
@@ -16,7 +17,7 @@ internal static class TrainSpeedCommand
         var warmup = new Option<int?>("--warmup") { Description = "untimed warm-up steps per child, divided by 4 for ResNet-50, at least 1 (default: 2; 1 with --quick)" };
         warmup.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int?>() is < 0)
+            if (TryGetValue<int?>(r, out var value) && value is < 0)
                 r.AddError("--warmup must not be negative.");
         });
         var threads = Positive(new Option<int?>("--threads") { Description = "CPU threads of both children (default: 2)" });
@@ -73,9 +74,24 @@ internal static class TrainSpeedCommand
     {
         option.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int?>() is <= 0)
+            if (TryGetValue<int?>(r, out var value) && value is <= 0)
                 r.AddError($"{option.Name} must be positive.");
         });
         return option;
+    }
+
+    /// <summary>The option's value, or false when its text does not parse (System.CommandLine reports that error itself).</summary>
+    private static bool TryGetValue<T>(OptionResult result, out T value)
+    {
+        try
+        {
+            value = result.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default!;
+            return false;
+        }
     }
 }
