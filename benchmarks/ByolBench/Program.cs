@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ByolBench;
 using Microsoft.ML;
 using Microsoft.ML.Byol;
 using Microsoft.ML.Data;
@@ -11,89 +12,83 @@ using Microsoft.ML.Data;
 //   dotnet run -c Release --project benchmarks/ByolBench -- [--arch ResNet18] [--width 1] [--size 32] [--batch 64]
 //       [--steps 20] [--warmup 3] [--threads N] [--hidden 4096] [--projection 256] [--json]
 // --json prints one JSON line (the format of benchmarks/pytorch/byol_step.py) instead of the sentence.
+// The options (System.CommandLine, ByolBenchCommand.cs) are listed by --help; an unknown option is an error.
 // The fast allocator for CPU training (README, 'Memory and speed on CPU'): run again under jemalloc when it is installed.
 if (Microsoft.ML.Byol.ByolFastAllocator.Relaunch(args) is int relaunchedExitCode)
     return relaunchedExitCode;
-var arguments = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal))
-    .ToDictionary(x => x.a[2..], x => x.i + 1 < args.Length && !args[x.i + 1].StartsWith("--", StringComparison.Ordinal) ? args[x.i + 1] : "");
-bool json = arguments.ContainsKey("json");
-string Arg(string name, string fallback) => arguments.TryGetValue(name, out var v) ? v : fallback;
-var architecture = Enum.Parse<ByolArchitecture>(Arg("arch", "ResNet18"), ignoreCase: true);
-float width = float.Parse(Arg("width", "1"), CultureInfo.InvariantCulture);
-int size = int.Parse(Arg("size", "32"), CultureInfo.InvariantCulture);
-int batch = int.Parse(Arg("batch", "64"), CultureInfo.InvariantCulture);
-int steps = int.Parse(Arg("steps", "20"), CultureInfo.InvariantCulture);
-int warmup = int.Parse(Arg("warmup", "3"), CultureInfo.InvariantCulture);
-int hidden = int.Parse(Arg("hidden", "4096"), CultureInfo.InvariantCulture);
-int projection = int.Parse(Arg("projection", "256"), CultureInfo.InvariantCulture);
-int? threads = arguments.TryGetValue("threads", out var t) ? int.Parse(t, CultureInfo.InvariantCulture) : null;
+return ByolBenchCommand.Create(Run).Parse(args).Invoke();
 
-var random = new Random(1);
-var rows = Enumerable.Range(0, batch * 2).Select(_ => new Row
+int Run(ByolBenchSettings settings)
 {
-    Image = Enumerable.Range(0, 3 * size * size).Select(_ => random.Next(256) / 255f).ToArray(),
-}).ToList();
-Environment.SetEnvironmentVariable("BYOL_PROFILE_PHASES", "1");
-Environment.SetEnvironmentVariable("BYOL_PROFILE_SKIP", warmup.ToString(CultureInfo.InvariantCulture));
-var ml = new MLContext(1);
-string? phaseLine = null, threadLine = null;
-ml.Log += (_, e) =>
-{
-    if (e.Message.Contains("BYOL phases:", StringComparison.Ordinal))
-        phaseLine = e.Message;
-    if (threadLine is null && e.Message.Contains(" CPU thread", StringComparison.Ordinal))
-        threadLine = e.Message[(e.Message.IndexOf("BYOL:", StringComparison.Ordinal) is var i and >= 0 ? i : 0)..];
-};
-var schema = SchemaDefinition.Create(typeof(Row));
-schema["Image"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 3, size, size);
-var data = ml.Data.LoadFromEnumerable(rows, schema);
+    var (architecture, width, size, batch, steps, warmup, threads, hidden, projection, json) = settings;
 
-TimeSpan start = TimeSpan.Zero, end = TimeSpan.Zero, systemStart = TimeSpan.Zero, systemEnd = TimeSpan.Zero;
-double peakRssMiB = 0;
-var options = new ByolOptions
-{
-    Architecture = architecture, WidthMultiplier = width, ImageSize = size, BatchSize = batch,
-    ProjectorHiddenSize = hidden, PredictorHiddenSize = hidden, ProjectionSize = projection,
-    Epochs = 1_000_000, MaxSteps = warmup + steps, Device = "cpu", NumberOfThreads = threads, Seed = 1,
-    Progress = new StepClock(p =>
+    var random = new Random(1);
+    var rows = Enumerable.Range(0, batch * 2).Select(_ => new Row
     {
-        if (p.Step == warmup)
-            (start, systemStart) = (p.Elapsed, SystemTime());
-        if (p.Step == warmup + steps)
+        Image = Enumerable.Range(0, 3 * size * size).Select(_ => random.Next(256) / 255f).ToArray(),
+    }).ToList();
+    Environment.SetEnvironmentVariable("BYOL_PROFILE_PHASES", "1");
+    Environment.SetEnvironmentVariable("BYOL_PROFILE_SKIP", warmup.ToString(CultureInfo.InvariantCulture));
+    var ml = new MLContext(1);
+    string? phaseLine = null, threadLine = null;
+    ml.Log += (_, e) =>
+    {
+        if (e.Message.Contains("BYOL phases:", StringComparison.Ordinal))
+            phaseLine = e.Message;
+        if (threadLine is null && e.Message.Contains(" CPU thread", StringComparison.Ordinal))
+            threadLine = e.Message[(e.Message.IndexOf("BYOL:", StringComparison.Ordinal) is var i and >= 0 ? i : 0)..];
+    };
+    var schema = SchemaDefinition.Create(typeof(Row));
+    schema["Image"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 3, size, size);
+    var data = ml.Data.LoadFromEnumerable(rows, schema);
+
+    TimeSpan start = TimeSpan.Zero, end = TimeSpan.Zero, systemStart = TimeSpan.Zero, systemEnd = TimeSpan.Zero;
+    double peakRssMiB = 0;
+    var options = new ByolOptions
+    {
+        Architecture = architecture, WidthMultiplier = width, ImageSize = size, BatchSize = batch,
+        ProjectorHiddenSize = hidden, PredictorHiddenSize = hidden, ProjectionSize = projection,
+        Epochs = 1_000_000, MaxSteps = warmup + steps, Device = "cpu", NumberOfThreads = threads, Seed = 1,
+        Progress = new StepClock(p =>
         {
-            (end, systemEnd) = (p.Elapsed, SystemTime());
-            peakRssMiB = PeakRssMiB(); // before the ONNX export that follows training
-        }
-    }),
-};
-using var model = ml.Transforms.ByolPretrain(options).Fit(data);
-double seconds = (end - start).TotalSeconds / steps;
-bool smallStem = options.SmallImageStem ?? size <= 64;
-var phases = Regex.Matches(phaseLine ?? "", @"(\w+)=([0-9.eE+-]+)")
-    .ToDictionary(m => m.Groups[1].Value, m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
-if (json)
-{
-    Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+            if (p.Step == warmup)
+                (start, systemStart) = (p.Elapsed, SystemTime());
+            if (p.Step == warmup + steps)
+            {
+                (end, systemEnd) = (p.Elapsed, SystemTime());
+                peakRssMiB = PeakRssMiB(); // before the ONNX export that follows training
+            }
+        }),
+    };
+    using var model = ml.Transforms.ByolPretrain(options).Fit(data);
+    double seconds = (end - start).TotalSeconds / steps;
+    bool smallStem = options.SmallImageStem ?? size <= 64;
+    var phases = Regex.Matches(phaseLine ?? "", @"(\w+)=([0-9.eE+-]+)")
+        .ToDictionary(m => m.Groups[1].Value, m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+    if (json)
     {
-        ["impl"] = "torchsharp", ["arch"] = architecture.ToString().ToLowerInvariant(), ["width"] = width, ["size"] = size,
-        ["smallStem"] = smallStem, ["batch"] = batch, ["steps"] = steps, ["warmup"] = warmup, ["threads"] = threads ?? 0,
-        ["hidden"] = hidden, ["projection"] = projection,
-        ["secondsPerStep"] = seconds, ["pairsPerSecond"] = batch / seconds, ["peakRssMiB"] = peakRssMiB, ["phases"] = phases,
-        ["systemSecondsPerStep"] = (systemEnd - systemStart).TotalSeconds / steps, ["allocator"] = ByolFastAllocator.CurrentAllocator,
-        ["threadChoice"] = threadLine ?? "",
-    }));
-}
-else
-{
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{architecture} x{width} {(smallStem ? "small" : "standard")} stem, {size} px, batch {batch}, " +
-        $"projector {hidden}/{projection}: {seconds:F3} s/step, {batch / seconds:F1} pairs/s (mean of {steps} steps after {warmup} warm-up steps, {Environment.ProcessorCount} cores), " +
-        $"peak RSS {peakRssMiB:F0} MiB"));
-    Console.WriteLine(string.Join(", ", phases.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value:F3} s"))));
-    Console.WriteLine(threadLine ?? "(no thread-count line in the log)");
-}
+        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["impl"] = "torchsharp", ["arch"] = architecture.ToString().ToLowerInvariant(), ["width"] = width, ["size"] = size,
+            ["smallStem"] = smallStem, ["batch"] = batch, ["steps"] = steps, ["warmup"] = warmup, ["threads"] = threads ?? 0,
+            ["hidden"] = hidden, ["projection"] = projection,
+            ["secondsPerStep"] = seconds, ["pairsPerSecond"] = batch / seconds, ["peakRssMiB"] = peakRssMiB, ["phases"] = phases,
+            ["systemSecondsPerStep"] = (systemEnd - systemStart).TotalSeconds / steps, ["allocator"] = ByolFastAllocator.CurrentAllocator,
+            ["threadChoice"] = threadLine ?? "",
+        }));
+    }
+    else
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{architecture} x{width} {(smallStem ? "small" : "standard")} stem, {size} px, batch {batch}, " +
+            $"projector {hidden}/{projection}: {seconds:F3} s/step, {batch / seconds:F1} pairs/s (mean of {steps} steps after {warmup} warm-up steps, {Environment.ProcessorCount} cores), " +
+            $"peak RSS {peakRssMiB:F0} MiB"));
+        Console.WriteLine(string.Join(", ", phases.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value:F3} s"))));
+        Console.WriteLine(threadLine ?? "(no thread-count line in the log)");
+    }
 
-return 0;
+    return 0;
+}
 
 // Kernel CPU time of this process so far (page faults, memory mapping).
 static TimeSpan SystemTime()

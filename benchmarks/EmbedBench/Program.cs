@@ -10,90 +10,93 @@ using Microsoft.ML.Byol.Torch;
 // Images per second of the embedding paths on random-weight ResNet encoders, and the matmul peak, in one run.
 //   dotnet run -c Release --project benchmarks/EmbedBench -- [--archs ResNet18,ResNet50] [--images 64] [--reps 2]
 //       [--batch 32] [--size 224]
-var arguments = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal))
-    .ToDictionary(x => x.a[2..], x => x.i + 1 < args.Length ? args[x.i + 1] : "");
-string Arg(string name, string fallback) => arguments.TryGetValue(name, out var v) ? v : fallback;
-int Int(string name, int fallback) => int.Parse(Arg(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
-var architectures = Arg("archs", "ResNet18,ResNet50").Split(',').Select(a => Enum.Parse<ByolArchitecture>(a, ignoreCase: true)).ToList();
-int images = Int("images", 64), reps = Int("reps", 2), batch = Int("batch", 32), size = Int("size", 224);
-var inv = CultureInfo.InvariantCulture;
+// The options (System.CommandLine, EmbedBenchCommand.cs) are listed by --help; an unknown option is an error.
+return EmbedBenchCommand.Create(Run).Parse(args).Invoke();
 
-TorchRuntime.EnsureInitialized();
-Console.WriteLine(string.Create(inv, $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} logical cores, {Environment.OSVersion}"));
-Console.WriteLine(string.Create(inv, $"{images} images per path and repetition, {reps} repetitions (paths alternate), batch {batch}, {size} px"));
-var peaks = new List<double>();
-void MeasurePeak(string when)
+int Run(EmbedBenchSettings settings)
 {
-    peaks.Add(MatmulPeak.Measure());
-    Console.WriteLine(string.Create(inv, $"float32 matmul peak (TorchSharp 2048×2048, best of 3×8) {when}: {peaks[^1]:F1} GFLOP/s"));
-}
+    var (architectures, images, reps, batch, size) = settings;
+    var inv = CultureInfo.InvariantCulture;
 
-MeasurePeak("at the start");
-
-var ml = new MLContext(seed: 1);
-var results = new List<(ByolArchitecture Arch, double Flops, string Key, string Label, double[] Rates)>();
-foreach (var architecture in architectures)
-{
-    var layout = new ResNetLayout(architecture, 1f, SmallImageStem: false);
-    double flops = Flops.PerImage(layout, size);
-    using var encoder = new ResNet(layout);
-    encoder.eval();
-    string onnxPath = Path.Combine(Path.GetTempPath(), $"embedbench-{architecture}-{Guid.NewGuid():N}.onnx");
-    File.WriteAllBytes(onnxPath, EncoderExporter.Export(encoder, size, foldBatchNorm: true, trainingSummary: null));
-    try
+    TorchRuntime.EnsureInitialized();
+    Console.WriteLine(string.Create(inv, $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} logical cores, {Environment.OSVersion}"));
+    Console.WriteLine(string.Create(inv, $"{images} images per path and repetition, {reps} repetitions (paths alternate), batch {batch}, {size} px"));
+    var peaks = new List<double>();
+    void MeasurePeak(string when)
     {
-        var paths = new List<BenchPath>
-        {
-            new EmbedderPath(onnxPath, batch), new EmbedderPixelsPath(onnxPath, batch, size),
-            new TransformerPath(ml, onnxPath), new PerRowOnnxPath(ml, onnxPath, size), new TorchPath(encoder, batch, size),
-        };
-        var rates = paths.ToDictionary(p => p.Key, _ => new List<double>());
-        foreach (var path in paths)
-        {
-            path.Prepare(Math.Min(images, batch), seed: 99)(); // warm-up: sessions, allocations, thread pools
-        }
+        peaks.Add(MatmulPeak.Measure());
+        Console.WriteLine(string.Create(inv, $"float32 matmul peak (TorchSharp 2048×2048, best of 3×8) {when}: {peaks[^1]:F1} GFLOP/s"));
+    }
 
-        for (int rep = 0; rep < reps; rep++)
+    MeasurePeak("at the start");
+
+    var ml = new MLContext(seed: 1);
+    var results = new List<(ByolArchitecture Arch, double Flops, string Key, string Label, double[] Rates)>();
+    foreach (var architecture in architectures)
+    {
+        var layout = new ResNetLayout(architecture, 1f, SmallImageStem: false);
+        double flops = Flops.PerImage(layout, size);
+        using var encoder = new ResNet(layout);
+        encoder.eval();
+        string onnxPath = Path.Combine(Path.GetTempPath(), $"embedbench-{architecture}-{Guid.NewGuid():N}.onnx");
+        File.WriteAllBytes(onnxPath, EncoderExporter.Export(encoder, size, foldBatchNorm: true, trainingSummary: null));
+        try
         {
-            foreach (var path in rep % 2 == 0 ? paths : Enumerable.Reverse(paths))
+            var paths = new List<BenchPath>
             {
-                var work = path.Prepare(images, seed: rep);
-                GC.Collect();
-                var clock = Stopwatch.StartNew();
-                work();
-                double rate = images / clock.Elapsed.TotalSeconds;
-                rates[path.Key].Add(rate);
-                Console.WriteLine(string.Create(inv, $"  {architecture} rep {rep + 1} {path.Key,-5} {rate,8:F2} images/s"));
+                new EmbedderPath(onnxPath, batch), new EmbedderPixelsPath(onnxPath, batch, size),
+                new TransformerPath(ml, onnxPath), new PerRowOnnxPath(ml, onnxPath, size), new TorchPath(encoder, batch, size),
+            };
+            var rates = paths.ToDictionary(p => p.Key, _ => new List<double>());
+            foreach (var path in paths)
+            {
+                path.Prepare(Math.Min(images, batch), seed: 99)(); // warm-up: sessions, allocations, thread pools
             }
 
-            MeasurePeak($"after {architecture} rep {rep + 1}");
+            for (int rep = 0; rep < reps; rep++)
+            {
+                foreach (var path in rep % 2 == 0 ? paths : Enumerable.Reverse(paths))
+                {
+                    var work = path.Prepare(images, seed: rep);
+                    GC.Collect();
+                    var clock = Stopwatch.StartNew();
+                    work();
+                    double rate = images / clock.Elapsed.TotalSeconds;
+                    rates[path.Key].Add(rate);
+                    Console.WriteLine(string.Create(inv, $"  {architecture} rep {rep + 1} {path.Key,-5} {rate,8:F2} images/s"));
+                }
+
+                MeasurePeak($"after {architecture} rep {rep + 1}");
+            }
+
+            results.AddRange(paths.Select(p => (architecture, flops, p.Key, p.Label, rates[p.Key].ToArray())));
+            paths.ForEach(p => p.Dispose());
         }
-
-        results.AddRange(paths.Select(p => (architecture, flops, p.Key, p.Label, rates[p.Key].ToArray())));
-        paths.ForEach(p => p.Dispose());
+        finally
+        {
+            File.Delete(onnxPath);
+        }
     }
-    finally
+
+    double peak = peaks.Max();
+    Console.WriteLine(string.Create(inv, $"float32 matmul peak: highest of {peaks.Count} measurements, {peak:F1} GFLOP/s (lowest {peaks.Min():F1})"));
+    Console.WriteLine();
+    Console.WriteLine("| Encoder | Path | images/s (best) | images/s (mean) | GFLOP/s (best) | % of matmul peak |");
+    Console.WriteLine("|---|---|---:|---:|---:|---:|");
+    foreach (var r in results)
     {
-        File.Delete(onnxPath);
+        double best = r.Rates.Max(), mean = r.Rates.Average(), gflops = best * r.Flops / 1e9;
+        Console.WriteLine(string.Create(inv,
+            $"| {r.Arch} ({r.Flops / 1e9:F2} GFLOP/img) | ({r.Key}) {r.Label} | {best:F2} | {mean:F2} | {gflops:F1} | {100 * gflops / peak:F0} % |"));
     }
-}
 
-double peak = peaks.Max();
-Console.WriteLine(string.Create(inv, $"float32 matmul peak: highest of {peaks.Count} measurements, {peak:F1} GFLOP/s (lowest {peaks.Min():F1})"));
-Console.WriteLine();
-Console.WriteLine("| Encoder | Path | images/s (best) | images/s (mean) | GFLOP/s (best) | % of matmul peak |");
-Console.WriteLine("|---|---|---:|---:|---:|---:|");
-foreach (var r in results)
-{
-    double best = r.Rates.Max(), mean = r.Rates.Average(), gflops = best * r.Flops / 1e9;
-    Console.WriteLine(string.Create(inv,
-        $"| {r.Arch} ({r.Flops / 1e9:F2} GFLOP/img) | ({r.Key}) {r.Label} | {best:F2} | {mean:F2} | {gflops:F1} | {100 * gflops / peak:F0} % |"));
-}
+    Console.WriteLine();
+    foreach (var group in results.GroupBy(r => r.Arch))
+    {
+        double Best(string key) => group.Single(r => r.Key == key).Rates.Max();
+        Console.WriteLine(string.Create(inv,
+            $"{group.Key}: (a)/(d) = {Best("a") / Best("d"):F2}, (a-px)/(d) = {Best("a-px") / Best("d"):F2}, (b)/(c) = {Best("b") / Best("c"):F2}"));
+    }
 
-Console.WriteLine();
-foreach (var group in results.GroupBy(r => r.Arch))
-{
-    double Best(string key) => group.Single(r => r.Key == key).Rates.Max();
-    Console.WriteLine(string.Create(inv,
-        $"{group.Key}: (a)/(d) = {Best("a") / Best("d"):F2}, (a-px)/(d) = {Best("a-px") / Best("d"):F2}, (b)/(c) = {Best("b") / Best("c"):F2}"));
+    return 0;
 }

@@ -13,74 +13,74 @@ using ByolBenchmarks;
 // --allocators: each configuration is measured under each allocator, both sides under the same one (default: glibc,
 // and jemalloc when libjemalloc2 is installed); system CPU seconds per step are reported beside the throughput.
 // --quick: a smoke test (1 round of 2 steps after 1 warm-up step); it writes latest.json only with --write.
+// The options (System.CommandLine, TrainSpeedCommand.cs) are listed by --help; an unknown option is an error.
 // The C# child is benchmarks/ByolBench/bin/Release/net10.0/ByolBench.dll (built with `dotnet build -c Release` if missing).
-var arguments = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal))
-    .ToDictionary(x => x.a[2..], x => x.i + 1 < args.Length && !args[x.i + 1].StartsWith("--", StringComparison.Ordinal) ? args[x.i + 1] : "");
-bool quick = arguments.ContainsKey("quick");
-int Int(string name, int normal, int whenQuick)
-    => arguments.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : quick ? whenQuick : normal;
-int rounds = Int("rounds", 3, 1), steps = Int("steps", 8, 2), warmup = Int("warmup", 2, 1), threads = Int("threads", 2, 2);
-bool write = !quick || arguments.ContainsKey("write");
-string python = arguments.GetValueOrDefault("python") is { Length: > 0 } p ? p : "/usr/bin/python3";
-var keys = (arguments.GetValueOrDefault("configs") is { Length: > 0 } c ? c : "r18,r50").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-var allocators = Allocator.Parse(arguments.GetValueOrDefault("allocators"));
-var configurations = keys.Select(k => Configuration.All.FirstOrDefault(x => x.Key == k)
-    ?? throw new ArgumentException($"Unknown configuration '{k}'; known: {string.Join(", ", Configuration.All.Select(x => x.Key))}.")).ToList();
+return TrainSpeedCommand.Create(Run).Parse(args).Invoke();
 
-string root = ResultsFile.RepositoryRoot();
-string bench = Path.Combine(root, "benchmarks", "ByolBench", "bin", "Release", "net10.0", "ByolBench.dll");
-string script = Path.Combine(root, "benchmarks", "pytorch", "byol_step.py");
-if (!File.Exists(bench))
+int Run(TrainSpeedSettings settings)
 {
-    Console.WriteLine("ByolBench is not built; running dotnet build -c Release benchmarks/ByolBench ...");
-    using var build = Process.Start(new ProcessStartInfo("dotnet", new[] { "build", "-c", "Release", Path.Combine(root, "benchmarks", "ByolBench") }) { WorkingDirectory = root })!;
-    build.WaitForExit();
-    if (build.ExitCode != 0 || !File.Exists(bench))
-        throw new InvalidOperationException($"Building ByolBench failed; {bench} is missing.");
-}
+    var (quick, rounds, steps, warmup, threads, write, python, configs, allocatorNames) = settings;
+    var keys = configs.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+    var allocators = Allocator.Parse(allocatorNames);
+    var configurations = keys.Select(k => Configuration.All.FirstOrDefault(x => x.Key == k)
+        ?? throw new ArgumentException($"Unknown configuration '{k}'; known: {string.Join(", ", Configuration.All.Select(x => x.Key))}.")).ToList();
 
-Console.WriteLine($"Training speed, TorchSharp vs PyTorch: {rounds} round(s) of {warmup} warm-up + {steps} timed steps, {threads} threads, {Environment.ProcessorCount} cores.");
-var results = new JsonArray();
-foreach (var configuration in configurations)
-{
-    int timed = configuration.TimedSteps(steps), untimed = configuration.WarmupSteps(warmup);
-    var common = ChildRun.CommonArguments(configuration, timed, untimed, threads).ToArray();
-    foreach (var allocator in allocators)
+    string root = ResultsFile.RepositoryRoot();
+    string bench = Path.Combine(root, "benchmarks", "ByolBench", "bin", "Release", "net10.0", "ByolBench.dll");
+    string script = Path.Combine(root, "benchmarks", "pytorch", "byol_step.py");
+    if (!File.Exists(bench))
     {
-        Console.WriteLine($"[{configuration.Key}, {allocator.Name}] {configuration.Label}: {untimed} warm-up + {timed} timed steps per child");
-        var ours = new List<JsonObject>();
-        var peer = new List<JsonObject>();
-        for (int round = 1; round <= rounds; round++)
-        {
-            ours.Add(Report("torchsharp", round, ChildRun.Run("dotnet", new[] { bench, "--json", "--arch", configuration.Arch }.Concat(common), root, allocator)));
-            peer.Add(Report("pytorch", round, ChildRun.Run(python, new[] { script, "--arch", configuration.Arch }.Concat(common), root, allocator)));
-        }
-
-        results.Add(Summary.Of(configuration, allocator.Name, ours, peer, rounds, timed, untimed, threads));
+        Console.WriteLine("ByolBench is not built; running dotnet build -c Release benchmarks/ByolBench ...");
+        using var build = Process.Start(new ProcessStartInfo("dotnet", new[] { "build", "-c", "Release", Path.Combine(root, "benchmarks", "ByolBench") }) { WorkingDirectory = root })!;
+        build.WaitForExit();
+        if (build.ExitCode != 0 || !File.Exists(bench))
+            throw new InvalidOperationException($"Building ByolBench failed; {bench} is missing.");
     }
-}
 
-// The headline is the first configuration under the fastest allocator measured (the one users get by default).
-var headline = results.Select(r => r!.AsObject()).Where(r => (string)r["key"]! == configurations[0].Key)
-    .OrderBy(r => (string)r["allocator"]! == "glibc" ? 1 : 0).First();
-var section = new JsonObject
-{
-    ["ratioVsPyTorch"] = headline["ratioVsPyTorch"]!.DeepClone(),
-    ["pairsPerSecond"] = headline["torchsharp"]!["pairsPerSecond"]!.DeepClone(),
-    ["pytorchPairsPerSecond"] = headline["pytorch"]!["pairsPerSecond"]!.DeepClone(),
-    ["headlineConfiguration"] = headline["key"]!.DeepClone(),
-    ["headlineAllocator"] = headline["allocator"]!.DeepClone(),
-    ["allocators"] = new JsonArray(allocators.Select(a => (JsonNode?)a.Name).ToArray()),
-    ["smoke"] = quick,
-    ["rounds"] = rounds, ["steps"] = steps, ["warmup"] = warmup, ["threads"] = threads,
-    ["configurations"] = results,
-};
-Console.WriteLine();
-Summary.PrintTable(results);
-if (write)
-    Console.WriteLine($"Wrote \"trainSpeed\" to {ResultsFile.Update("trainSpeed", section)}");
-else
-    Console.WriteLine(section.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    Console.WriteLine($"Training speed, TorchSharp vs PyTorch: {rounds} round(s) of {warmup} warm-up + {steps} timed steps, {threads} threads, {Environment.ProcessorCount} cores.");
+    var results = new JsonArray();
+    foreach (var configuration in configurations)
+    {
+        int timed = configuration.TimedSteps(steps), untimed = configuration.WarmupSteps(warmup);
+        var common = ChildRun.CommonArguments(configuration, timed, untimed, threads).ToArray();
+        foreach (var allocator in allocators)
+        {
+            Console.WriteLine($"[{configuration.Key}, {allocator.Name}] {configuration.Label}: {untimed} warm-up + {timed} timed steps per child");
+            var ours = new List<JsonObject>();
+            var peer = new List<JsonObject>();
+            for (int round = 1; round <= rounds; round++)
+            {
+                ours.Add(Report("torchsharp", round, ChildRun.Run("dotnet", new[] { bench, "--json", "--arch", configuration.Arch }.Concat(common), root, allocator)));
+                peer.Add(Report("pytorch", round, ChildRun.Run(python, new[] { script, "--arch", configuration.Arch }.Concat(common), root, allocator)));
+            }
+
+            results.Add(Summary.Of(configuration, allocator.Name, ours, peer, rounds, timed, untimed, threads));
+        }
+    }
+
+    // The headline is the first configuration under the fastest allocator measured (the one users get by default).
+    var headline = results.Select(r => r!.AsObject()).Where(r => (string)r["key"]! == configurations[0].Key)
+        .OrderBy(r => (string)r["allocator"]! == "glibc" ? 1 : 0).First();
+    var section = new JsonObject
+    {
+        ["ratioVsPyTorch"] = headline["ratioVsPyTorch"]!.DeepClone(),
+        ["pairsPerSecond"] = headline["torchsharp"]!["pairsPerSecond"]!.DeepClone(),
+        ["pytorchPairsPerSecond"] = headline["pytorch"]!["pairsPerSecond"]!.DeepClone(),
+        ["headlineConfiguration"] = headline["key"]!.DeepClone(),
+        ["headlineAllocator"] = headline["allocator"]!.DeepClone(),
+        ["allocators"] = new JsonArray(allocators.Select(a => (JsonNode?)a.Name).ToArray()),
+        ["smoke"] = quick,
+        ["rounds"] = rounds, ["steps"] = steps, ["warmup"] = warmup, ["threads"] = threads,
+        ["configurations"] = results,
+    };
+    Console.WriteLine();
+    Summary.PrintTable(results);
+    if (write)
+        Console.WriteLine($"Wrote \"trainSpeed\" to {ResultsFile.Update("trainSpeed", section)}");
+    else
+        Console.WriteLine(section.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    return 0;
+}
 
 static JsonObject Report(string impl, int round, JsonObject result)
 {

@@ -1,0 +1,102 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using Microsoft.ML.Byol;
+
+namespace ByolBench;
+
+/// <summary>The settings of one ByolBench run (the options of <see cref="ByolBenchCommand"/>).</summary>
+internal sealed record ByolBenchSettings(
+    ByolArchitecture Architecture, float Width, int Size, int Batch, int Steps, int Warmup, int? Threads, int Hidden, int Projection, bool Json);
+
+/// <summary>The command line (System.CommandLine): options → <see cref="ByolBenchSettings"/> → the benchmark.</summary>
+internal static class ByolBenchCommand
+{
+    public static RootCommand Create(Func<ByolBenchSettings, int> run)
+    {
+        var arch = new Option<ByolArchitecture>("--arch")
+        {
+            Description = $"encoder architecture ({string.Join(", ", Enum.GetNames<ByolArchitecture>())}; any case)",
+            DefaultValueFactory = _ => ByolArchitecture.ResNet18,
+            CustomParser = r => Enum.TryParse<ByolArchitecture>(r.Tokens.Single().Value, ignoreCase: true, out var a) && Enum.IsDefined(a)
+                ? a
+                : Fail<ByolArchitecture>(r, $"Unknown architecture '{r.Tokens.Single().Value}'; known: {string.Join(", ", Enum.GetNames<ByolArchitecture>())}."),
+        };
+        var width = new Option<float>("--width")
+        {
+            Description = "width multiplier of the ResNet",
+            DefaultValueFactory = _ => 1f,
+            // Invariant culture, as TrainSpeed passes it; the positivity check is here since a validator cannot read a failed parse.
+            CustomParser = r => r.Tokens.Single().Value is var text && float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var w)
+                ? w > 0 ? w : Fail<float>(r, "--width must be positive.")
+                : Fail<float>(r, $"Cannot parse '{text}' as a number for --width."),
+        };
+        var size = Positive(new Option<int>("--size") { Description = "image size in pixels", DefaultValueFactory = _ => 32 });
+        var batch = Positive(new Option<int>("--batch") { Description = "batch size (pairs per step)", DefaultValueFactory = _ => 64 });
+        var steps = Positive(new Option<int>("--steps") { Description = "timed steps", DefaultValueFactory = _ => 20 });
+        var warmup = NonNegative(new Option<int>("--warmup") { Description = "untimed warm-up steps before the timed ones", DefaultValueFactory = _ => 3 });
+        var threads = new Option<int?>("--threads") { Description = "TorchSharp CPU threads (default: the library's choice)" };
+        threads.Validators.Add(r =>
+        {
+            if (TryGetValue<int?>(r, out var value) && value is <= 0)
+                r.AddError("--threads must be positive.");
+        });
+        var hidden = Positive(new Option<int>("--hidden") { Description = "hidden size of the projector and the predictor", DefaultValueFactory = _ => 4096 });
+        var projection = Positive(new Option<int>("--projection") { Description = "projection size", DefaultValueFactory = _ => 256 });
+        var json = new Option<bool>("--json") { Description = "print one JSON line (the format of benchmarks/pytorch/byol_step.py) instead of the sentence" };
+
+        var root = new RootCommand(
+            "Times BYOL training steps through the public API on random 3-channel byte-valued images; the first steps are warm-up " +
+            "and not counted, and the trainer's phase profile is read from the MLContext log.")
+        {
+            arch, width, size, batch, steps, warmup, threads, hidden, projection, json,
+        };
+        root.SetAction(parse => run(new ByolBenchSettings(
+            parse.GetValue(arch), parse.GetValue(width), parse.GetValue(size), parse.GetValue(batch), parse.GetValue(steps),
+            parse.GetValue(warmup), parse.GetValue(threads), parse.GetValue(hidden), parse.GetValue(projection), parse.GetValue(json))));
+        return root;
+    }
+
+    private static T Fail<T>(ArgumentResult result, string error)
+    {
+        result.AddError(error);
+        return default!;
+    }
+
+    private static Option<T> Positive<T>(Option<T> option)
+        where T : struct, IComparable<T>
+    {
+        option.Validators.Add(r =>
+        {
+            if (TryGetValue<T>(r, out var value) && value.CompareTo(default) <= 0)
+                r.AddError($"{option.Name} must be positive.");
+        });
+        return option;
+    }
+
+    private static Option<T> NonNegative<T>(Option<T> option)
+        where T : struct, IComparable<T>
+    {
+        option.Validators.Add(r =>
+        {
+            if (TryGetValue<T>(r, out var value) && value.CompareTo(default) < 0)
+                r.AddError($"{option.Name} must not be negative.");
+        });
+        return option;
+    }
+
+    /// <summary>The option's value, or false when its text does not parse (System.CommandLine reports that error itself).</summary>
+    private static bool TryGetValue<T>(OptionResult result, out T value)
+    {
+        try
+        {
+            value = result.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default!;
+            return false;
+        }
+    }
+}
