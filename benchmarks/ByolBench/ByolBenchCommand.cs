@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using Microsoft.ML.Byol;
+using static ByolBenchmarks.OptionRules;
 
 namespace ByolBench;
 
@@ -61,42 +62,5 @@ internal static class ByolBenchCommand
     {
         result.AddError(error);
         return default!;
-    }
-
-    private static Option<T> Positive<T>(Option<T> option)
-        where T : struct, IComparable<T>
-    {
-        option.Validators.Add(r =>
-        {
-            if (TryGetValue<T>(r, out var value) && value.CompareTo(default) <= 0)
-                r.AddError($"{option.Name} must be positive.");
-        });
-        return option;
-    }
-
-    private static Option<T> NonNegative<T>(Option<T> option)
-        where T : struct, IComparable<T>
-    {
-        option.Validators.Add(r =>
-        {
-            if (TryGetValue<T>(r, out var value) && value.CompareTo(default) < 0)
-                r.AddError($"{option.Name} must not be negative.");
-        });
-        return option;
-    }
-
-    /// <summary>The option's value, or false when its text does not parse (System.CommandLine reports that error itself).</summary>
-    private static bool TryGetValue<T>(OptionResult result, out T value)
-    {
-        try
-        {
-            value = result.GetValueOrDefault<T>();
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            value = default!;
-            return false;
-        }
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Microsoft.ML.Byol;
+using static ByolBenchmarks.OptionRules;
 
 namespace EmbedBench;
 
@@ -53,30 +54,5 @@ internal static class EmbedBenchCommand
 
         error = list.Count == 0 ? "--archs names no architecture." : null;
         return list.Count == 0 ? null : list;
-    }
-
-    private static Option<int> Positive(Option<int> option)
-    {
-        option.Validators.Add(r =>
-        {
-            if (TryGetValue<int>(r, out var value) && value <= 0)
-                r.AddError($"{option.Name} must be positive.");
-        });
-        return option;
-    }
-
-    /// <summary>The option's value, or false when its text does not parse (System.CommandLine reports that error itself).</summary>
-    private static bool TryGetValue<T>(OptionResult result, out T value)
-    {
-        try
-        {
-            value = result.GetValueOrDefault<T>();
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            value = default!;
-            return false;
-        }
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using static ByolBenchmarks.OptionRules;
 
 namespace FashionMnistQuality;
 
@@ -63,16 +64,5 @@ internal static class QualityCommand
             WriteResults = !parse.GetValue(noResults),
         }));
         return root;
-    }
-
-    private static Option<T> Positive<T>(Option<T> option)
-        where T : struct, IComparable<T>
-    {
-        option.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<T>().CompareTo(default) <= 0)
-                r.AddError($"{option.Name} must be positive.");
-        });
-        return option;
     }
 }

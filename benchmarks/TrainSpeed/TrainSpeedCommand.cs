@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using static ByolBenchmarks.OptionRules;
 
 namespace ByolBenchmarks;
 
@@ -68,30 +69,5 @@ internal static class TrainSpeedCommand
                 parse.GetValue(configs) is { Length: > 0 } c ? c : "r18,r50", parse.GetValue(allocators)));
         });
         return root;
-    }
-
-    private static Option<int?> Positive(Option<int?> option)
-    {
-        option.Validators.Add(r =>
-        {
-            if (TryGetValue<int?>(r, out var value) && value is <= 0)
-                r.AddError($"{option.Name} must be positive.");
-        });
-        return option;
-    }
-
-    /// <summary>The option's value, or false when its text does not parse (System.CommandLine reports that error itself).</summary>
-    private static bool TryGetValue<T>(OptionResult result, out T value)
-    {
-        try
-        {
-            value = result.GetValueOrDefault<T>();
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            value = default!;
-            return false;
-        }
     }
 }
