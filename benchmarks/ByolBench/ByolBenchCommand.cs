@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using Microsoft.ML.Byol;
-using static ByolBenchmarks.OptionRules;
+using static Microsoft.ML.Byol.Cli.OptionRules;
 
 namespace ByolBench;
 
@@ -36,12 +36,7 @@ internal static class ByolBenchCommand
         var batch = Positive(new Option<int>("--batch") { Description = "batch size (pairs per step)", DefaultValueFactory = _ => 64 });
         var steps = Positive(new Option<int>("--steps") { Description = "timed steps", DefaultValueFactory = _ => 20 });
         var warmup = NonNegative(new Option<int>("--warmup") { Description = "untimed warm-up steps before the timed ones", DefaultValueFactory = _ => 3 });
-        var threads = new Option<int?>("--threads") { Description = "TorchSharp CPU threads (default: the library's choice)" };
-        threads.Validators.Add(r =>
-        {
-            if (TryGetValue<int?>(r, out var value) && value is <= 0)
-                r.AddError("--threads must be positive.");
-        });
+        var threads = Positive(new Option<int?>("--threads") { Description = "TorchSharp CPU threads (default: the library's choice)" });
         var hidden = Positive(new Option<int>("--hidden") { Description = "hidden size of the projector and the predictor", DefaultValueFactory = _ => 4096 });
         var projection = Positive(new Option<int>("--projection") { Description = "projection size", DefaultValueFactory = _ => 256 });
         var json = new Option<bool>("--json") { Description = "print one JSON line (the format of benchmarks/pytorch/byol_step.py) instead of the sentence" };

@@ -39,14 +39,13 @@ internal static class PretrainCommand
         var threads = new Option<int?>("--threads") { Description = "TorchSharp CPU threads (default: one per core that other processes leave free when the run starts; see ByolOptions.NumberOfThreads)" };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints in OUT/checkpoints", DefaultValueFactory = _ => 500 };
         var invalid = new Option<ByolInvalidImageHandling>("--invalid-images") { Description = "Skip: leave unreadable images out and count them in the log; Throw: stop at the first", DefaultValueFactory = _ => ByolInvalidImageHandling.Skip };
-        foreach (var option in new Option[] { imageSize, checkpointEvery })
-        {
-            option.Validators.Add(r =>
-            {
-                if (r.GetValueOrDefault<int>() <= 0)
-                    r.AddError($"{option.Name} must be positive.");
-            });
-        }
+        OptionRules.Positive(imageSize);
+        OptionRules.Positive(checkpointEvery);
+        OptionRules.Positive(epochs);
+        OptionRules.NonNegative(maxSteps);
+        OptionRules.Positive(batch);
+        OptionRules.Positive(width);
+        OptionRules.Positive(threads);
 
         var command = new System.CommandLine.Command("pretrain", "Pretrain an image encoder with BYOL on a folder of images; writes encoder.onnx, checkpoints and a log.")
         {
