@@ -1,0 +1,138 @@
+using Microsoft.ML.Byol.Onnx.Tests.Support;
+
+namespace Microsoft.ML.Byol.Onnx.Tests.Precision;
+
+public class ByolOnnxPrecisionTests
+{
+    /// <summary>Int8 embeddings stay this close to the float32 ones on held-out images (1 − cosine similarity).</summary>
+    private const double Int8CosineDistanceBound = 0.01;
+
+    /// <summary>Float16 embeddings stay this close to the float32 ones (1 − cosine similarity).</summary>
+    private const double Float16CosineDistanceBound = 1e-4;
+
+    private static readonly float[][] HeldOut = PrecisionFixture.Images(16, seed: 29);
+
+    [Fact]
+    public void Float32_IsTheEncoderAsGiven()
+    {
+        using var byol = PrecisionFixture.Transformer(TestEncoder.Bytes);
+        using var stream = new MemoryStream();
+
+        byol.ExportOnnx(stream, ByolOnnxPrecision.Float32);
+
+        stream.ToArray().Should().Equal(TestEncoder.Bytes);
+        ByolEncoderInfo.FromOnnxBytes(stream.ToArray()).Precision.Should().Be(ByolOnnxPrecision.Float32);
+    }
+
+    [Fact]
+    public void Int8_StaysNearFloat32_OnHeldOutImages()
+    {
+        var int8 = PrecisionFixture.Export(ByolOnnxPrecision.Int8);
+
+        double distance = PrecisionFixture.WorstCosineDistance(
+            PrecisionFixture.Embed(int8, HeldOut), PrecisionFixture.Embed(TestEncoder.Bytes, HeldOut));
+
+        distance.Should().BeLessThan(Int8CosineDistanceBound);
+        ByolEncoderInfo.FromOnnxBytes(int8).Precision.Should().Be(ByolOnnxPrecision.Int8);
+    }
+
+    [Fact]
+    public void Int8_CalibratedOnAFarNarrowerRange_IsFurtherFromFloat32()
+    {
+        // The same check with activations calibrated on dim images: the held-out images saturate, the bound fails.
+        var int8 = PrecisionFixture.Export(ByolOnnxPrecision.Int8, images => images.Select(i => i.Select(v => v * 0.05f).ToArray()).ToArray());
+
+        double distance = PrecisionFixture.WorstCosineDistance(
+            PrecisionFixture.Embed(int8, HeldOut), PrecisionFixture.Embed(TestEncoder.Bytes, HeldOut));
+
+        distance.Should().BeGreaterThan(Int8CosineDistanceBound);
+    }
+
+    [Fact]
+    public void Int8_IsFusedIntoIntegerKernels_ByOnnxRuntime()
+    {
+        var operators = PrecisionFixture.OptimisedOperators(PrecisionFixture.Export(ByolOnnxPrecision.Int8));
+
+        operators.Should().Contain("QLinearConv");
+        operators.Should().Contain("QLinearAdd");
+        operators.Where(o => o is "Conv" or "FusedConv" or "Add").Should().BeEmpty("every convolution and residual sum runs on integers");
+        operators.Count(o => o == "QLinearConv").Should().Be(
+            PrecisionFixture.OptimisedOperators(TestEncoder.Bytes).Count(o => o is "Conv" or "FusedConv"));
+    }
+
+    [Fact]
+    public void Float16_RunsOnTheCpu_NearFloat32()
+    {
+        var fp16 = PrecisionFixture.Export(ByolOnnxPrecision.Float16);
+
+        double distance = PrecisionFixture.WorstCosineDistance(
+            PrecisionFixture.Embed(fp16, HeldOut), PrecisionFixture.Embed(TestEncoder.Bytes, HeldOut));
+
+        distance.Should().BeLessThan(Float16CosineDistanceBound);
+        ByolEncoderInfo.FromOnnxBytes(fp16).Precision.Should().Be(ByolOnnxPrecision.Float16);
+        var model = global::Onnx.ModelProto.Parser.ParseFrom(fp16);
+        model.Graph.Initializer.Where(t => t.DataType == (int)global::Onnx.TensorProto.Types.DataType.Float).Should().BeEmpty();
+        model.Graph.Input.Single().Type.TensorType.ElemType.Should().Be((int)global::Onnx.TensorProto.Types.DataType.Float);
+        model.Graph.Output.Single().Type.TensorType.ElemType.Should().Be((int)global::Onnx.TensorProto.Types.DataType.Float);
+    }
+
+    [Theory]
+    [InlineData(ByolOnnxPrecision.Int8)]
+    [InlineData(ByolOnnxPrecision.Float16)]
+    public void LowPrecisionFiles_RunInTheEmbedderAndTheTransformer(ByolOnnxPrecision precision)
+    {
+        var encoder = PrecisionFixture.Export(precision);
+        var expected = PrecisionFixture.Embed(encoder, HeldOut);
+        string path = Path.Combine(Path.GetTempPath(), $"byol-{precision}-{Guid.NewGuid():N}.onnx");
+        File.WriteAllBytes(path, encoder);
+        try
+        {
+            using var embedder = ByolEmbedder.Load(path);
+            embedder.EncoderInfo.Precision.Should().Be(precision);
+            Embeddings(embedder.EmbedPixels(HeldOut.SelectMany(p => p).ToArray(), HeldOut.Length), expected);
+
+            using var byol = PrecisionFixture.Transformer(encoder);
+            byol.EncoderInfo.Precision.Should().Be(precision);
+            var view = PrecisionFixture.View(HeldOut);
+            Embeddings(Pictures.Column(byol.Transform(view), "Embedding"), expected);
+            Embeddings(Pictures.Column(byol.TransformPerRow(view), "Embedding"), expected);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        static void Embeddings(float[][] actual, float[][] expected) =>
+            PrecisionFixture.WorstCosineDistance(actual, expected).Should().BeLessThan(1e-5);
+    }
+
+    [Fact]
+    public void Int8_WithoutCalibrationImages_IsAClearError()
+    {
+        using var byol = PrecisionFixture.Transformer(TestEncoder.Bytes);
+
+        var act = () => byol.ExportOnnx(new MemoryStream(), ByolOnnxPrecision.Int8);
+
+        act.Should().Throw<ArgumentException>().WithMessage("*calibration images*");
+    }
+
+    [Fact]
+    public void Int8_WithAnEmptyCalibrationSet_IsAClearError()
+    {
+        using var byol = PrecisionFixture.Transformer(TestEncoder.Bytes);
+
+        var act = () => byol.ExportOnnx(new MemoryStream(), ByolOnnxPrecision.Int8, PrecisionFixture.View(Array.Empty<float[]>()));
+
+        act.Should().Throw<ArgumentException>().WithMessage("*calibration set holds no image*");
+    }
+
+    [Fact]
+    public void ALowPrecisionEncoder_IsNotConvertedAgain()
+    {
+        using var byol = PrecisionFixture.Transformer(PrecisionFixture.Export(ByolOnnxPrecision.Float16));
+
+        var act = () => byol.ExportOnnx(new MemoryStream(), ByolOnnxPrecision.Int8, PrecisionFixture.View(HeldOut));
+
+        act.Should().Throw<InvalidOperationException>().WithMessage("*Float16*only a Float32 encoder*");
+    }
+}
