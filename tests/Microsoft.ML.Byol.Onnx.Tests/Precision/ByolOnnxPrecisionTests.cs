@@ -48,16 +48,27 @@ public class ByolOnnxPrecisionTests
         distance.Should().BeGreaterThan(Int8CosineDistanceBound);
     }
 
-    [Fact]
-    public void Int8_IsFusedIntoIntegerKernels_ByOnnxRuntime()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)] // the standard stem: 7×7 stride-2 convolution and a max-pool
+    public void Int8_IsFusedIntoIntegerKernels_ByOnnxRuntime(bool smallImageStem)
     {
-        var operators = PrecisionFixture.OptimisedOperators(PrecisionFixture.Export(ByolOnnxPrecision.Int8));
+        var floatEncoder = smallImageStem ? TestEncoder.Bytes : StandardStemEncoder();
+        var operators = PrecisionFixture.OptimisedOperators(PrecisionFixture.Export(ByolOnnxPrecision.Int8, encoder: floatEncoder));
 
         operators.Should().Contain("QLinearConv");
         operators.Should().Contain("QLinearAdd");
         operators.Where(o => o is "Conv" or "FusedConv" or "Add").Should().BeEmpty("every convolution and residual sum runs on integers");
         operators.Count(o => o == "QLinearConv").Should().Be(
-            PrecisionFixture.OptimisedOperators(TestEncoder.Bytes).Count(o => o is "Conv" or "FusedConv"));
+            PrecisionFixture.OptimisedOperators(floatEncoder).Count(o => o is "Conv" or "FusedConv"));
+        operators.Count(o => o == "QuantizeLinear").Should().Be(1, "the pixels are quantised once, after the normalisation");
+        operators.Count(o => o == "DequantizeLinear").Should().Be(1, "only the global pool's input is dequantised: all between runs on uint8");
+    }
+
+    private static byte[] StandardStemEncoder()
+    {
+        var layout = new ResNetLayout(ByolArchitecture.ResNet18, 0.125f, SmallImageStem: false);
+        return Graph.ResNetOnnxBuilder.Build(layout, PrecisionFixture.Size, RandomResNet.For(layout, seed: 5).Get, foldBatchNorm: true);
     }
 
     [Fact]

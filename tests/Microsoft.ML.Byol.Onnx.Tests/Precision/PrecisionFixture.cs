@@ -54,9 +54,9 @@ internal static class PrecisionFixture
         }).ToArray();
     }
 
-    public static byte[] Export(ByolOnnxPrecision precision, Func<float[][], float[][]>? breakCalibration = null)
+    public static byte[] Export(ByolOnnxPrecision precision, Func<float[][], float[][]>? breakCalibration = null, byte[]? encoder = null)
     {
-        using var byol = Transformer(TestEncoder.Bytes);
+        using var byol = Transformer(encoder ?? TestEncoder.Bytes);
         using var stream = new MemoryStream();
         var calibration = Images(CalibrationCount, seed: 11);
         byol.ExportOnnx(stream, precision, precision == ByolOnnxPrecision.Int8 ? View(breakCalibration?.Invoke(calibration) ?? calibration) : null);
