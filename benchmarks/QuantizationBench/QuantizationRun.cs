@@ -39,8 +39,11 @@ internal static class QuantizationRun
         Console.WriteLine($"machine: {Environment.ProcessorCount} logical CPUs; {CpuFlags()}");
         if (!s.SpeedOnly)
         {
-            var f = Probe(ml, "Float32", float32, trainSplit, testSplit);
-            var q = Probe(ml, "Int8", int8, trainSplit, testSplit);
+            var (f, floatTest) = Probe(ml, "Float32", float32, trainSplit, testSplit);
+            var (q, int8Test) = Probe(ml, "Int8", int8, trainSplit, testSplit);
+            var distances = floatTest.Zip(int8Test, CosineDistance).Order().ToList();
+            Console.WriteLine($"cosine distance Float32 vs Int8 embeddings of the test images: mean {distances.Average():E2}, " +
+                $"median {distances[distances.Count / 2]:E2}, max {distances[^1]:E2}");
             Console.WriteLine($"linear-probe drop Float32 -> Int8: {100 * (f.LinearProbe - q.LinearProbe):F2} points; kNN drop: {100 * (f.Knn - q.Knn):F2} points " +
                 $"({trainSplit.Count} train / {testSplit.Count} test images)");
         }
@@ -73,14 +76,27 @@ internal static class QuantizationRun
         return ml.Transforms.ByolPretrain(options).Fit(GreyImageView.Create(ml, train.Rows.Take(64).ToList()));
     }
 
-    private static FeatureProbe.Scores Probe(MLContext ml, string name, string onnx, FashionMnistSplit train, FashionMnistSplit test)
+    private static double CosineDistance(float[] a, float[] b)
+    {
+        double dot = 0, na = 0, nb = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            dot += (double)a[i] * b[i];
+            na += (double)a[i] * a[i];
+            nb += (double)b[i] * b[i];
+        }
+
+        return 1 - dot / Math.Sqrt(na * nb);
+    }
+
+    private static (FeatureProbe.Scores Scores, float[][] TestFeatures) Probe(MLContext ml, string name, string onnx, FashionMnistSplit train, FashionMnistSplit test)
     {
         var clock = Stopwatch.StartNew();
         var (trainFeatures, testFeatures) = EncoderFeatures.Embed(onnx, train, test);
         double embed = clock.Elapsed.TotalSeconds;
         var scores = FeatureProbe.Evaluate(ml, trainFeatures, train, testFeatures, test);
         Console.WriteLine($"{name}: linear probe {100 * scores.LinearProbe:F2} %, kNN {100 * scores.Knn:F2} % (embedding took {embed:F0} s)");
-        return scores;
+        return (scores, testFeatures);
     }
 
     /// <summary>Images/s of both encoders on the same test images, alternating in each round; the median of the rounds.</summary>

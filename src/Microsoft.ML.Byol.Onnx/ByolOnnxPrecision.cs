@@ -19,7 +19,7 @@ public enum ByolOnnxPrecision
     Float16,
 
     /// <summary>
-    /// A QDQ graph (QuantizeLinear/DequantizeLinear around each convolution and residual addition): weights as int8,
+    /// A QDQ graph (QuantizeLinear/DequantizeLinear around each convolution and residual addition): weights as int8 (7-bit range, so CPUs without VNNI do not saturate),
     /// symmetric per output channel; activations as uint8 per tensor, with ranges calibrated on sample images.
     /// ONNX Runtime fuses it into integer kernels (QLinearConv, QLinearAdd) on the CPU.
     /// </summary>

@@ -54,6 +54,30 @@ internal static class PrecisionFixture
         }).ToArray();
     }
 
+    /// <summary>Grey images: a black background and a bright rectangle, the same in R, G and B.</summary>
+    public static float[][] HighContrastImages(int count, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, count).Select(_ =>
+        {
+            var image = new float[3 * Size * Size];
+            int x0 = random.Next(Size / 2), y0 = random.Next(Size / 2), x1 = x0 + random.Next(6, Size / 2), y1 = y0 + random.Next(6, Size / 2);
+            float level = 0.7f + 0.3f * random.NextSingle();
+            for (int c = 0; c < 3; c++)
+            {
+                for (int y = y0; y < y1; y++)
+                {
+                    for (int x = x0; x < x1; x++)
+                    {
+                        image[(c * Size + y) * Size + x] = level;
+                    }
+                }
+            }
+
+            return image;
+        }).ToArray();
+    }
+
     public static byte[] Export(ByolOnnxPrecision precision, Func<float[][], float[][]>? breakCalibration = null, byte[]? encoder = null)
     {
         using var byol = Transformer(encoder ?? TestEncoder.Bytes);
