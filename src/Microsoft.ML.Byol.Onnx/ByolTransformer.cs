@@ -51,7 +51,7 @@ namespace Microsoft.ML.Byol;
 /// releases the ONNX Runtime sessions and deletes that folder.
 /// </para>
 /// </remarks>
-public sealed class ByolTransformer : ITransformer, IDisposable
+public sealed partial class ByolTransformer : ITransformer, IDisposable
 {
     private readonly byte[] _onnxModel;
     private readonly PrivateModelFolder _folder;

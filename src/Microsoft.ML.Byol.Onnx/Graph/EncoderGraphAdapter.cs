@@ -9,7 +9,9 @@ namespace Microsoft.ML.Byol.Graph;
 /// be the graph's tensor names, and runs one row at a time. The copy gets a batch-1 input named after the input
 /// column, a head that turns that input into the encoder's [1, 3, S, S] pixels (Reshape of a flat vector; Concat of
 /// one grey plane into three), and an output named after the output column, reshaped to [D] so the column is a
-/// vector of exactly EmbeddingSize floats. The network in between is untouched.
+/// vector of exactly EmbeddingSize floats. The network in between is untouched, except that float16 initializers (of a
+/// <see cref="ByolOnnxPrecision.Float16"/> encoder) are stored as float32 and cast back, because OnnxTransformer
+/// knows no float16 initializer.
 /// </summary>
 internal static class EncoderGraphAdapter
 {
@@ -72,6 +74,7 @@ internal static class EncoderGraphAdapter
         graph.Node.Add(Node("Reshape", new[] { encoderOutput, embeddingShape }, outputName));
         graph.Output.Add(FloatValue(outputName, info.EmbeddingSize));
         graph.ValueInfo.Clear();
+        Float16Converter.WidenInitializers(graph); // OnnxTransformer refuses float16 initializers
         return model.ToByteArray();
     }
 
