@@ -16,14 +16,14 @@ public sealed class WholeImageCropTests
     public WholeImageCropTests() => TorchRuntime.EnsureInitialized();
 
     /// <summary>
-    /// <paramref name="count"/> copies of a picture in a black Side×Side square: grey inside, 8-pixel bands of red
+    /// <paramref name="count"/> copies of a picture in a black Side×Side square: grey inside, 4-pixel bands of red
     /// (left), green (right), blue (top) and white (bottom) along its edges.
     /// </summary>
     private static torch.Tensor MarkedPicture(int count, CropBox content)
     {
         using var scope = torch.NewDisposeScope();
         var picture = torch.full(new long[] { 3, content.Height, content.Width }, 0.5f);
-        const int band = 8;
+        const int band = 4; // narrower than the 6 pixels a centre square cuts off each side
         void Paint(torch.Tensor region, float r, float g, float b)
         {
             region[0].fill_(r);
