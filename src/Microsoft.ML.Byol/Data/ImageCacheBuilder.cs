@@ -23,7 +23,7 @@ internal static class ImageCacheBuilder
     /// <param name="mlContext">Context whose ResizeImages/ExtractPixels decode image columns.</param>
     /// <param name="data">Training data.</param>
     /// <param name="columnName">Input column: MLImage, or known-size float vector of C×H×W pixels.</param>
-    /// <param name="imageSize">Side of the cached images.</param>
+    /// <param name="imageSize">The training size: side of cached float vectors, and of image columns unless <paramref name="wholeImageSide"/> is given.</param>
     /// <param name="memoryBudgetBytes">Largest cache kept in memory; a larger one goes to a memory-mapped file.</param>
     /// <param name="log">Receives progress sentences (about every 10 %) and a summary.</param>
     /// <param name="cancellationToken">Stops the pass.</param>
