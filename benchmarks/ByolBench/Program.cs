@@ -11,6 +11,9 @@ using Microsoft.ML.Data;
 // (BYOL_PROFILE_PHASES) is switched on and its summary read from the MLContext log. Usage:
 //   dotnet run -c Release --project benchmarks/ByolBench -- [--arch ResNet18] [--width 1] [--size 32] [--batch 64]
 //       [--steps 20] [--warmup 3] [--threads N] [--hidden 4096] [--projection 256] [--json]
+//       [--photos /tmp/byol-cache-photos] [--source-scale 1.5]
+// --photos trains on the image files of a folder instead (LoadImages; the first 2 × batch files, sorted by name, cached
+// whole at --source-scale × --size, so every step crops and scales down from that cache); CacheBench makes such a folder.
 // --json prints one JSON line (the format of benchmarks/pytorch/byol_step.py) instead of the sentence.
 // The options (System.CommandLine, ByolBenchCommand.cs) are listed by --help; an unknown option is an error.
 // The fast allocator for CPU training (README, 'Memory and speed on CPU'): run again under jemalloc when it is installed.
@@ -20,13 +23,8 @@ return ByolBenchCommand.Create(Run).Parse(args).Invoke();
 
 int Run(ByolBenchSettings settings)
 {
-    var (architecture, width, size, batch, steps, warmup, threads, hidden, projection, json) = settings;
+    var (architecture, width, size, batch, steps, warmup, threads, hidden, projection, json, photos, sourceScale) = settings;
 
-    var random = new Random(1);
-    var rows = Enumerable.Range(0, batch * 2).Select(_ => new Row
-    {
-        Image = Enumerable.Range(0, 3 * size * size).Select(_ => random.Next(256) / 255f).ToArray(),
-    }).ToList();
     Environment.SetEnvironmentVariable("BYOL_PROFILE_PHASES", "1");
     Environment.SetEnvironmentVariable("BYOL_PROFILE_SKIP", warmup.ToString(CultureInfo.InvariantCulture));
     var ml = new MLContext(1);
@@ -38,9 +36,7 @@ int Run(ByolBenchSettings settings)
         if (threadLine is null && e.Message.Contains(" CPU thread", StringComparison.Ordinal))
             threadLine = e.Message[(e.Message.IndexOf("BYOL:", StringComparison.Ordinal) is var i and >= 0 ? i : 0)..];
     };
-    var schema = SchemaDefinition.Create(typeof(Row));
-    schema["Image"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 3, size, size);
-    var data = ml.Data.LoadFromEnumerable(rows, schema);
+    var data = photos is null ? RandomVectors(ml, batch * 2, size) : Photos(ml, photos, batch * 2);
 
     TimeSpan start = TimeSpan.Zero, end = TimeSpan.Zero, systemStart = TimeSpan.Zero, systemEnd = TimeSpan.Zero;
     double peakRssMiB = 0;
@@ -48,7 +44,7 @@ int Run(ByolBenchSettings settings)
     {
         Architecture = architecture, WidthMultiplier = width, ImageSize = size, BatchSize = batch,
         ProjectorHiddenSize = hidden, PredictorHiddenSize = hidden, ProjectionSize = projection,
-        Epochs = 1_000_000, MaxSteps = warmup + steps, Device = "cpu", NumberOfThreads = threads, Seed = 1,
+        Epochs = 1_000_000, MaxSteps = warmup + steps, Device = "cpu", NumberOfThreads = threads, Seed = 1, SourceImageScale = sourceScale,
         Progress = new StepClock(p =>
         {
             if (p.Step == warmup)
@@ -71,7 +67,7 @@ int Run(ByolBenchSettings settings)
         {
             ["impl"] = "torchsharp", ["arch"] = architecture.ToString().ToLowerInvariant(), ["width"] = width, ["size"] = size,
             ["smallStem"] = smallStem, ["batch"] = batch, ["steps"] = steps, ["warmup"] = warmup, ["threads"] = threads ?? 0,
-            ["hidden"] = hidden, ["projection"] = projection,
+            ["hidden"] = hidden, ["projection"] = projection, ["photos"] = photos ?? "", ["sourceScale"] = photos is null ? 0 : sourceScale,
             ["secondsPerStep"] = seconds, ["pairsPerSecond"] = batch / seconds, ["peakRssMiB"] = peakRssMiB, ["phases"] = phases,
             ["systemSecondsPerStep"] = (systemEnd - systemStart).TotalSeconds / steps, ["allocator"] = ByolFastAllocator.CurrentAllocator,
             ["threadChoice"] = threadLine ?? "",
@@ -79,8 +75,10 @@ int Run(ByolBenchSettings settings)
     }
     else
     {
+        string source = photos is null ? ""
+            : string.Create(CultureInfo.InvariantCulture, $" from {photos} cached whole at {sourceScale:G3}× ({Math.Round(sourceScale * size, MidpointRounding.AwayFromZero)} px)");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{architecture} x{width} {(smallStem ? "small" : "standard")} stem, {size} px, batch {batch}, " +
+            $"{architecture} x{width} {(smallStem ? "small" : "standard")} stem, {size} px{source}, batch {batch}, " +
             $"projector {hidden}/{projection}: {seconds:F3} s/step, {batch / seconds:F1} pairs/s (mean of {steps} steps after {warmup} warm-up steps, {Environment.ProcessorCount} cores), " +
             $"peak RSS {peakRssMiB:F0} MiB"));
         Console.WriteLine(string.Join(", ", phases.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value:F3} s"))));
@@ -88,6 +86,30 @@ int Run(ByolBenchSettings settings)
     }
 
     return 0;
+}
+
+// Random 3-channel byte-valued images (k/255) as a C×S×S float-vector column (cached as given).
+static IDataView RandomVectors(MLContext ml, int count, int size)
+{
+    var random = new Random(1);
+    var rows = Enumerable.Range(0, count).Select(_ => new Row
+    {
+        Image = Enumerable.Range(0, 3 * size * size).Select(_ => random.Next(256) / 255f).ToArray(),
+    }).ToList();
+    var schema = SchemaDefinition.Create(typeof(Row));
+    schema["Image"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 3, size, size);
+    return ml.Data.LoadFromEnumerable(rows, schema);
+}
+
+// The first count image files of a folder (sorted by name), as LoadImages' column "Image".
+static IDataView Photos(MLContext ml, string folder, int count)
+{
+    var files = Directory.GetFiles(folder).Where(f => Path.GetExtension(f).ToLowerInvariant() is ".jpg" or ".jpeg" or ".png" or ".webp")
+        .Order(StringComparer.Ordinal).Take(count).Select(f => new PathRow { Path = f }).ToList();
+    if (files.Count == 0)
+        throw new ArgumentException($"No JPEG, PNG or WebP files in '{folder}'.");
+    var rows = ml.Data.LoadFromEnumerable(files);
+    return ml.Transforms.LoadImages("Image", null, "Path").Fit(rows).Transform(rows);
 }
 
 // Kernel CPU time of this process so far (page faults, memory mapping).
@@ -110,6 +132,11 @@ static double PeakRssMiB()
 internal sealed class Row
 {
     public float[] Image { get; set; } = Array.Empty<float>();
+}
+
+internal sealed class PathRow
+{
+    public string Path { get; set; } = "";
 }
 
 internal sealed class StepClock(Action<ByolProgress> report) : IProgress<ByolProgress>

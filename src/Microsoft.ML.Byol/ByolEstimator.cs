@@ -77,9 +77,9 @@ public sealed class ByolEstimator : IEstimator<ByolTransformer>
         var keptRows = new List<int>();
         using var store = ImageCacheBuilder.Build(mlContext, input, _options.InputColumnName, _options.ImageSize,
             _options.MaxCacheMemoryBytes ?? DefaultCacheBudget(), Log, _options.CancellationToken, maxImagePixels: _options.MaxImagePixels,
-            invalidImages: _options.InvalidImageHandling, keptRows: keptRows);
+            invalidImages: _options.InvalidImageHandling, keptRows: keptRows, wholeImageSide: _options.SourceImageSide);
         var monitor = _options.MonitorLabelColumnName is { } label
-            ? KnnMonitor.Create(store, MonitorLabels.Read(mlContext, input, label, keptRows), seed)
+            ? KnnMonitor.Create(store, MonitorLabels.Read(mlContext, input, label, keptRows), seed, imageSize: _options.ImageSize)
             : null;
         var threads = TorchRuntime.ChooseThreads(_options.NumberOfThreads);   // from the load when the run starts, for all of it
         var run = RunPlanner.Plan(_options, store, initial, seed, monitor, Log, threads);

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.ML.Byol.Augment;
 using Microsoft.ML.Data;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -39,7 +40,7 @@ internal sealed class VectorPixelReader : PixelRowReader
 
     public override bool MoveNext() => _cursor.MoveNext();
 
-    public override void Read(int row, Span<byte> destination)
+    public override CropBox Read(int row, Span<byte> destination)
     {
         try
         {
@@ -60,6 +61,7 @@ internal sealed class VectorPixelReader : PixelRowReader
                     "(the scoring transformer feeds them to the encoder as they are). Scale the column to [0, 1] first.");
             destination[i] = (byte)Math.Round(v * 255.0, MidpointRounding.AwayFromZero);
         }
+        return CropBox.Whole(_column.Height, _column.Width);
     }
 
     public override void Dispose() => _cursor.Dispose();

@@ -55,10 +55,11 @@ internal static class TestImages
     public static IDataView View(MLContext ml, IEnumerable<MLImage?> images)
         => ml.Data.LoadFromEnumerable(images.Select(i => new ImageRow { Image = i }).ToList());
 
-    /// <summary>What ML.NET's ResizeImages (iso crop, centre) then ExtractPixels give: planar R, G, B bytes per row.</summary>
-    public static byte[][] MlNetPixels(MLContext ml, IDataView images, string column, int size)
+    /// <summary>What ML.NET's ResizeImages (iso crop, centre, unless told) then ExtractPixels give: planar R, G, B bytes per row.</summary>
+    public static byte[][] MlNetPixels(MLContext ml, IDataView images, string column, int size,
+        ImageResizingEstimator.ResizingKind kind = ImageResizingEstimator.ResizingKind.IsoCrop)
     {
-        var view = ml.Transforms.ResizeImages("R", size, size, column, ImageResizingEstimator.ResizingKind.IsoCrop, ImageResizingEstimator.Anchor.Center)
+        var view = ml.Transforms.ResizeImages("R", size, size, column, kind, ImageResizingEstimator.Anchor.Center)
             .Append(ml.Transforms.ExtractPixels("P", "R", outputAsFloatArray: false))
             .Fit(images).Transform(images);
         return view.GetColumn<VBuffer<byte>>("P").Select(v => v.DenseValues().ToArray()).ToArray();
