@@ -1,5 +1,6 @@
 using Microsoft.ML.Byol.Data;
 using Microsoft.ML.Byol.Import;
+using Microsoft.ML.Byol.Input;
 using Microsoft.ML.Byol.Export;
 using Microsoft.ML.Byol.Torch;
 using Microsoft.ML.Byol.Training;
@@ -46,7 +47,7 @@ public sealed class ByolEstimator : IEstimator<ByolTransformer>
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         ByolOptionsValidation.Validate(_options);
-        ImageColumn.Check(inputSchema, _options.InputColumnName);
+        InputColumn.Check(inputSchema, _options.InputColumnName);
         return SchemaShapeColumns.With(inputSchema, SchemaShapeColumns.FloatVector(_options.OutputColumnName));
     }
 
@@ -66,7 +67,7 @@ public sealed class ByolEstimator : IEstimator<ByolTransformer>
     {
         ArgumentNullException.ThrowIfNull(input);
         ByolOptionsValidation.Validate(_options);
-        ImageColumn.Describe(input.Schema, _options.InputColumnName);
+        InputColumn.Describe(input.Schema, _options.InputColumnName);
         int seed = _options.Seed ?? _host.Rand.Next();
 
         using var channel = _host.Start("BYOL pretraining");

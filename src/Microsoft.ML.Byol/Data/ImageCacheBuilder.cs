@@ -1,4 +1,5 @@
 using Microsoft.ML.Byol.Embedding;
+using Microsoft.ML.Byol.Input;
 using Microsoft.ML.Byol.Scoring;
 using Microsoft.ML.Byol.Torch;
 
@@ -44,7 +45,7 @@ internal static class ImageCacheBuilder
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(imageSize);
         ArgumentOutOfRangeException.ThrowIfNegative(memoryBudgetBytes);
-        var column = ImageColumn.Describe(data.Schema, columnName);
+        var column = InputColumn.Describe(data.Schema, columnName);
         TorchRuntime.EnsureInitialized();
 
         long rows = data.GetRowCount() ?? CountRows(data, cancellationToken);
@@ -88,7 +89,7 @@ internal static class ImageCacheBuilder
     }
 
     /// <summary>The one-cursor pass through ML.NET's transforms (or the vector column), in row order.</summary>
-    private static (int Kept, bool Grey) FillFromCursor(MLContext mlContext, IDataView data, ImageColumn column, CacheWriter writer,
+    private static (int Kept, bool Grey) FillFromCursor(MLContext mlContext, IDataView data, InputColumn column, CacheWriter writer,
         long maxImagePixels, SkippedRows? skipped, List<int>? keptRows, CacheProgress progress, Action<string>? log, CancellationToken cancellationToken)
     {
         int count = writer.Count, imageSize = writer.Height;

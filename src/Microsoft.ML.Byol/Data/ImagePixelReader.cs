@@ -1,13 +1,13 @@
 using Microsoft.ML.Byol.Embedding;
+using Microsoft.ML.Byol.Input;
 using Microsoft.ML.Byol.Scoring;
 using Microsoft.ML.Data;
-using Microsoft.ML.Transforms.Image;
 
 namespace Microsoft.ML.Byol.Data;
 
 /// <summary>
 /// Reads an MLImage column through ML.NET's own ResizeImages (isotropic, centre crop) and ExtractPixels (planar
-/// R, G, B bytes): the same pixels the scoring chain ResizeImages → ExtractPixels sees, before its 1/255 scale.
+/// R, G, B bytes), built by <see cref="PixelChain"/>: the same pixels the scoring chain sees, before its 1/255 scale.
 /// The column is read through <see cref="LimitedImageView"/>: when it is LoadImages' own output, each row's file header
 /// is checked against the size limit before ML.NET decodes it; otherwise the decoded image is checked (after the fact).
 /// </summary>
@@ -18,7 +18,7 @@ internal sealed class ImagePixelReader : PixelRowReader
     private readonly int _size;
     private VBuffer<byte> _buffer;
 
-    public ImagePixelReader(MLContext mlContext, IDataView data, ImageColumn column, int imageSize, long maxImagePixels)
+    public ImagePixelReader(MLContext mlContext, IDataView data, InputColumn column, int imageSize, long maxImagePixels)
         : base(column.Name)
     {
         _size = imageSize;
@@ -27,11 +27,7 @@ internal sealed class ImagePixelReader : PixelRowReader
         data = limited;
         string suffix = Guid.NewGuid().ToString("N");
         string resized = "ByolResized_" + suffix, pixels = "ByolPixels_" + suffix;
-        var pipeline = mlContext.Transforms.ResizeImages(resized, imageSize, imageSize, column.Name,
-                ImageResizingEstimator.ResizingKind.IsoCrop, ImageResizingEstimator.Anchor.Center)
-            .Append(mlContext.Transforms.ExtractPixels(pixels, resized,
-                ImagePixelExtractingEstimator.ColorBits.Rgb, ImagePixelExtractingEstimator.ColorsOrder.ARGB,
-                interleavePixelColors: false, offsetImage: 0f, scaleImage: 1f, outputAsFloatArray: false));
+        var pipeline = PixelChain.Create(mlContext.Transforms, pixels, resized, column.Name, imageSize, PixelValues.Bytes);
         var view = pipeline.Fit(data).Transform(data);
         var context = ContextColumns(data.Schema, column.Name).Select(c => view.Schema[c.Name]).ToList();
         var pixelColumn = view.Schema[pixels];
