@@ -74,13 +74,12 @@ public sealed class ByolEstimator : IEstimator<ByolTransformer>
         void Log(string message) => channel.Info(MessageSensitivity.None, message);
 
         var initial = InitialEncoder(Log);
-        var mlContext = new MLContext(seed);
         var keptRows = new List<int>();
-        using var store = ImageCacheBuilder.Build(mlContext, input, _options.InputColumnName, _options.ImageSize,
+        using var store = ImageCacheBuilder.Build(_catalog, input, _options.InputColumnName, _options.ImageSize,
             _options.MaxCacheMemoryBytes ?? DefaultCacheBudget(), Log, _options.CancellationToken, maxImagePixels: _options.MaxImagePixels,
             invalidImages: _options.InvalidImageHandling, keptRows: keptRows);
         var monitor = _options.MonitorLabelColumnName is { } label
-            ? KnnMonitor.Create(store, MonitorLabels.Read(mlContext, input, label, keptRows), seed)
+            ? KnnMonitor.Create(store, MonitorLabels.Read(_catalog, input, label, keptRows), seed)
             : null;
         var threads = TorchRuntime.ChooseThreads(_options.NumberOfThreads);   // from the load when the run starts, for all of it
         var run = RunPlanner.Plan(_options, store, initial, seed, monitor, Log, threads);

@@ -16,7 +16,7 @@ namespace Microsoft.ML.Byol.Data;
 internal static class ImageCacheBuilder
 {
     /// <summary>Builds the cache.</summary>
-    /// <param name="mlContext">Context whose ResizeImages/ExtractPixels decode image columns.</param>
+    /// <param name="transforms">The catalog (the user's) whose ResizeImages/ExtractPixels decode image columns.</param>
     /// <param name="data">Training data.</param>
     /// <param name="columnName">Input column: MLImage, or known-size float vector of C×H×W pixels.</param>
     /// <param name="imageSize">Side of the cached images.</param>
@@ -36,12 +36,12 @@ internal static class ImageCacheBuilder
     /// <exception cref="ArgumentException">The column type is not accepted, or the data has no rows.</exception>
     /// <exception cref="InvalidOperationException">A row holds no usable picture (the message names the row), or, with Skip, none does.</exception>
     /// <exception cref="InvalidDataException">An image is larger than <paramref name="maxImagePixels"/>, or its pixels cannot be allocated (the message names the row and file).</exception>
-    public static ImageStore Build(MLContext mlContext, IDataView data, string columnName, int imageSize,
+    public static ImageStore Build(TransformsCatalog transforms, IDataView data, string columnName, int imageSize,
         long memoryBudgetBytes, Action<string>? log, CancellationToken cancellationToken, string? temporaryDirectory = null,
         long maxImagePixels = ImageLimits.DefaultMaxPixels, ByolInvalidImageHandling invalidImages = ByolInvalidImageHandling.Throw,
         List<int>? keptRows = null, bool parallelFiles = true, int? workers = null)
     {
-        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(transforms);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(imageSize);
         ArgumentOutOfRangeException.ThrowIfNegative(memoryBudgetBytes);
@@ -71,7 +71,7 @@ internal static class ImageCacheBuilder
         var progress = new CacheProgress(count, log);
         var (kept, grey) = source is not null
             ? new ParallelFileCacheFiller(columnName, source, imageSize, maxImagePixels, threads).Fill(data, writer, skipped, keptRows, progress, cancellationToken)
-            : FillFromCursor(mlContext, data, column, writer, maxImagePixels, skipped, keptRows, progress, log, cancellationToken);
+            : FillFromCursor(transforms, data, column, writer, maxImagePixels, skipped, keptRows, progress, log, cancellationToken);
 
         if (skipped is { Count: > 0 })
         {
@@ -89,12 +89,12 @@ internal static class ImageCacheBuilder
     }
 
     /// <summary>The one-cursor pass through ML.NET's transforms (or the vector column), in row order.</summary>
-    private static (int Kept, bool Grey) FillFromCursor(MLContext mlContext, IDataView data, InputColumn column, CacheWriter writer,
+    private static (int Kept, bool Grey) FillFromCursor(TransformsCatalog transforms, IDataView data, InputColumn column, CacheWriter writer,
         long maxImagePixels, SkippedRows? skipped, List<int>? keptRows, CacheProgress progress, Action<string>? log, CancellationToken cancellationToken)
     {
         int count = writer.Count, imageSize = writer.Height;
         using PixelRowReader reader = column.IsImage
-            ? new ImagePixelReader(mlContext, data, column, imageSize, maxImagePixels)
+            ? new ImagePixelReader(transforms, data, column, imageSize, maxImagePixels)
             : new VectorPixelReader(data, column, imageSize);
         if (reader is ImagePixelReader { ChecksFiles: false })
             log?.Invoke($"Column '{column.Name}' is not the direct output of LoadImages: image sizes are checked against MaxImagePixels " +

@@ -18,7 +18,7 @@ internal sealed class ImagePixelReader : PixelRowReader
     private readonly int _size;
     private VBuffer<byte> _buffer;
 
-    public ImagePixelReader(MLContext mlContext, IDataView data, InputColumn column, int imageSize, long maxImagePixels)
+    public ImagePixelReader(TransformsCatalog transforms, IDataView data, InputColumn column, int imageSize, long maxImagePixels)
         : base(column.Name)
     {
         _size = imageSize;
@@ -27,7 +27,7 @@ internal sealed class ImagePixelReader : PixelRowReader
         data = limited;
         string suffix = Guid.NewGuid().ToString("N");
         string resized = "ByolResized_" + suffix, pixels = "ByolPixels_" + suffix;
-        var pipeline = PixelChain.Create(mlContext.Transforms, pixels, resized, column.Name, imageSize, PixelValues.Bytes);
+        var pipeline = PixelChain.Create(transforms, pixels, resized, column.Name, imageSize, PixelValues.Bytes);
         var view = pipeline.Fit(data).Transform(data);
         var context = ContextColumns(data.Schema, column.Name).Select(c => view.Schema[c.Name]).ToList();
         var pixelColumn = view.Schema[pixels];
