@@ -43,7 +43,7 @@ for (int round = 0; round < rounds; round++)
         var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
         var watch = Stopwatch.StartNew();
-        using var store = ImageCacheBuilder.Build(ml, data, "Image", size, long.MaxValue, null, CancellationToken.None,
+        using var store = ImageCacheBuilder.Build(ml.Transforms, data, "Image", size, long.MaxValue, null, CancellationToken.None,
             parallelFiles: parallel, workers: workers, wholeImageSide: wholeSide);
         double seconds = watch.Elapsed.TotalSeconds;
         process.Refresh();

@@ -1,19 +1,17 @@
 using System.Globalization;
 using Microsoft.ML.Byol.Graph;
+using Microsoft.ML.Byol.Input;
 
 namespace Microsoft.ML.Byol;
 
 /// <summary>Conversion between <see cref="ByolEncoderInfo"/> and ONNX <c>metadata_props</c> entries.</summary>
 public sealed partial class ByolEncoderInfo
 {
-    internal const string RgbChannelOrder = "RGB";
-    internal const string FloatRgbPixelFormat = "input is float RGB in [0,1], CHW";
-
     /// <summary>The description of a ResNet encoder built from <paramref name="layout"/> with ImageNet normalisation.</summary>
     internal static ByolEncoderInfo ForResNet(
         ResNetLayout layout, int imageSize, string inputName, string outputName, IReadOnlyDictionary<string, string>? trainingSummary) =>
         new(layout.Architecture, layout.WidthMultiplier, layout.SmallImageStem, imageSize, layout.EmbeddingSize,
-            ImageNetNormalization.Mean, ImageNetNormalization.Std, RgbChannelOrder, FloatRgbPixelFormat,
+            ImageNetNormalization.Mean, ImageNetNormalization.Std, ImageInputContract.ChannelOrder, ImageInputContract.PixelFormat,
             inputName, outputName, trainingSummary ?? new Dictionary<string, string>(), layout.BlocksPerStage);
 
     /// <summary>The <c>metadata_props</c> entries that describe this encoder, in a stable order.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.ML.Byol.Input;
 using Microsoft.ML.Data;
 using SkiaSharp;
 

@@ -1,5 +1,5 @@
 using Google.Protobuf;
-using Microsoft.ML.Byol.Scoring;
+using Microsoft.ML.Byol.Input;
 using Onnx;
 
 namespace Microsoft.ML.Byol.Graph;
@@ -17,7 +17,7 @@ internal static class EncoderGraphAdapter
 {
     private const string Prefix = "byol_adapter";
 
-    public static byte[] Adapt(byte[] encoder, ByolEncoderInfo info, ByolInputFormat format, string inputName, string outputName)
+    public static byte[] Adapt(byte[] encoder, ByolEncoderInfo info, InputFormat format, string inputName, string outputName)
     {
         ArgumentException.ThrowIfNullOrEmpty(inputName);
         ArgumentException.ThrowIfNullOrEmpty(outputName);

@@ -1,5 +1,6 @@
 using Microsoft.ML.Byol.Augment;
 using Microsoft.ML.Byol.Embedding;
+using Microsoft.ML.Byol.Input;
 using SkiaSharp;
 
 namespace Microsoft.ML.Byol.Data;

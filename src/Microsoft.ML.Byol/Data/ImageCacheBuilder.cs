@@ -1,5 +1,6 @@
 using Microsoft.ML.Byol.Augment;
 using Microsoft.ML.Byol.Embedding;
+using Microsoft.ML.Byol.Input;
 using Microsoft.ML.Byol.Scoring;
 using Microsoft.ML.Byol.Torch;
 
@@ -20,7 +21,7 @@ namespace Microsoft.ML.Byol.Data;
 internal static class ImageCacheBuilder
 {
     /// <summary>Builds the cache.</summary>
-    /// <param name="mlContext">Context whose ResizeImages/ExtractPixels decode image columns.</param>
+    /// <param name="transforms">The catalog (the user's) whose ResizeImages/ExtractPixels decode image columns.</param>
     /// <param name="data">Training data.</param>
     /// <param name="columnName">Input column: MLImage, or known-size float vector of C×H×W pixels.</param>
     /// <param name="imageSize">The training size: side of cached float vectors, and of image columns unless <paramref name="wholeImageSide"/> is given.</param>
@@ -43,18 +44,18 @@ internal static class ImageCacheBuilder
     /// <exception cref="ArgumentException">The column type is not accepted, or the data has no rows.</exception>
     /// <exception cref="InvalidOperationException">A row holds no usable picture (the message names the row), or, with Skip, none does.</exception>
     /// <exception cref="InvalidDataException">An image is larger than <paramref name="maxImagePixels"/>, or its pixels cannot be allocated (the message names the row and file).</exception>
-    public static ImageStore Build(MLContext mlContext, IDataView data, string columnName, int imageSize,
+    public static ImageStore Build(TransformsCatalog transforms, IDataView data, string columnName, int imageSize,
         long memoryBudgetBytes, Action<string>? log, CancellationToken cancellationToken, string? temporaryDirectory = null,
         long maxImagePixels = ImageLimits.DefaultMaxPixels, ByolInvalidImageHandling invalidImages = ByolInvalidImageHandling.Throw,
         List<int>? keptRows = null, bool parallelFiles = true, int? workers = null, int? wholeImageSide = null)
     {
-        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(transforms);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(imageSize);
         ArgumentOutOfRangeException.ThrowIfNegative(memoryBudgetBytes);
         if (wholeImageSide is { } requested)
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(requested, nameof(wholeImageSide));
-        var column = ImageColumn.Describe(data.Schema, columnName);
+        var column = InputColumn.Describe(data.Schema, columnName);
         TorchRuntime.EnsureInitialized();
 
         long rows = data.GetRowCount() ?? CountRows(data, cancellationToken);
@@ -84,7 +85,7 @@ internal static class ImageCacheBuilder
         var progress = new CacheProgress(count, log);
         var (kept, grey) = source is not null
             ? new ParallelFileCacheFiller(columnName, source, imageSize, whole, maxImagePixels, threads).Fill(data, writer, content, skipped, keptRows, progress, cancellationToken)
-            : FillFromCursor(mlContext, data, column, writer, whole, content, maxImagePixels, skipped, keptRows, progress, log, cancellationToken);
+            : FillFromCursor(transforms, data, column, writer, whole, content, maxImagePixels, skipped, keptRows, progress, log, cancellationToken);
 
         if (skipped is { Count: > 0 })
         {
@@ -105,12 +106,12 @@ internal static class ImageCacheBuilder
     }
 
     /// <summary>The one-cursor pass through ML.NET's transforms (or the vector column), in row order.</summary>
-    private static (int Kept, bool Grey) FillFromCursor(MLContext mlContext, IDataView data, ImageColumn column, CacheWriter writer, int? wholeImageSide,
+    private static (int Kept, bool Grey) FillFromCursor(TransformsCatalog transforms, IDataView data, InputColumn column, CacheWriter writer, int? wholeImageSide,
         CropBox[] content, long maxImagePixels, SkippedRows? skipped, List<int>? keptRows, CacheProgress progress, Action<string>? log, CancellationToken cancellationToken)
     {
         int count = writer.Count, imageSize = writer.Height;
         using PixelRowReader reader = column.IsImage
-            ? new ImagePixelReader(mlContext, data, column, imageSize, maxImagePixels, wholeImageSide)
+            ? new ImagePixelReader(transforms, data, column, imageSize, maxImagePixels, wholeImageSide)
             : new VectorPixelReader(data, column, imageSize);
         if (reader is ImagePixelReader { ChecksFiles: false })
             log?.Invoke($"Column '{column.Name}' is not the direct output of LoadImages: image sizes are checked against MaxImagePixels " +

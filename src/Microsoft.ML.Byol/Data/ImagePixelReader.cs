@@ -1,15 +1,15 @@
 using Microsoft.ML.Byol.Augment;
 using Microsoft.ML.Byol.Embedding;
+using Microsoft.ML.Byol.Input;
 using Microsoft.ML.Byol.Scoring;
 using Microsoft.ML.Data;
-using Microsoft.ML.Transforms.Image;
 
 namespace Microsoft.ML.Byol.Data;
 
 /// <summary>
 /// Reads an MLImage column through ML.NET's own ResizeImages (isotropic, centre crop) and ExtractPixels (planar
-/// R, G, B bytes): the same pixels the scoring chain ResizeImages → ExtractPixels sees, before its 1/255 scale. With a
-/// whole-image side, ResizeImages fits the whole picture into that square instead (isotropic with padding, centred)
+/// R, G, B bytes), built by <see cref="PixelChain"/>: the same pixels the scoring chain sees, before its 1/255 scale.
+/// With a whole-image side, the chain fits the whole picture into that square instead (<see cref="PixelResizing.WholePicture"/>)
 /// and each row's content box is computed from the source image's size (<see cref="IsoPadResizer.Content"/>), read
 /// from the input column first: for a LoadImages column that decodes the file a second time.
 /// The column is read through <see cref="LimitedImageView"/>: when it is LoadImages' own output, each row's file header
@@ -25,7 +25,7 @@ internal sealed class ImagePixelReader : PixelRowReader
     private VBuffer<byte> _buffer;
     private MLImage _sourceImage = null!; // the getter's buffer: null until the first row, and for rows without an image
 
-    public ImagePixelReader(MLContext mlContext, IDataView data, ImageColumn column, int imageSize, long maxImagePixels, int? wholeImageSide = null)
+    public ImagePixelReader(TransformsCatalog transforms, IDataView data, InputColumn column, int imageSize, long maxImagePixels, int? wholeImageSide = null)
         : base(column.Name)
     {
         _whole = wholeImageSide is not null;
@@ -35,11 +35,8 @@ internal sealed class ImagePixelReader : PixelRowReader
         data = limited;
         string suffix = Guid.NewGuid().ToString("N");
         string resized = "ByolResized_" + suffix, pixels = "ByolPixels_" + suffix;
-        var pipeline = mlContext.Transforms.ResizeImages(resized, _size, _size, column.Name,
-                _whole ? ImageResizingEstimator.ResizingKind.IsoPad : ImageResizingEstimator.ResizingKind.IsoCrop, ImageResizingEstimator.Anchor.Center)
-            .Append(mlContext.Transforms.ExtractPixels(pixels, resized,
-                ImagePixelExtractingEstimator.ColorBits.Rgb, ImagePixelExtractingEstimator.ColorsOrder.ARGB,
-                interleavePixelColors: false, offsetImage: 0f, scaleImage: 1f, outputAsFloatArray: false));
+        var pipeline = PixelChain.Create(transforms, pixels, resized, column.Name, _size, PixelValues.Bytes,
+            _whole ? PixelResizing.WholePicture : PixelResizing.CentreCrop);
         var view = pipeline.Fit(data).Transform(data);
         var context = ContextColumns(data.Schema, column.Name).Select(c => view.Schema[c.Name]).ToList();
         var pixelColumn = view.Schema[pixels];

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Microsoft.ML.Byol.Augment;
+using Microsoft.ML.Byol.Input;
 using Microsoft.ML.Data;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -15,11 +16,11 @@ internal sealed class VectorPixelReader : PixelRowReader
 {
     private readonly DataViewRowCursor _cursor;
     private readonly ValueGetter<VBuffer<float>> _getter;
-    private readonly ImageColumn _column;
+    private readonly InputColumn _column;
     private readonly float[] _values;
     private VBuffer<float> _buffer;
 
-    public VectorPixelReader(IDataView data, ImageColumn column, int imageSize)
+    public VectorPixelReader(IDataView data, InputColumn column, int imageSize)
         : base(column.Name)
     {
         if (column.Height != imageSize || column.Width != imageSize)

@@ -1,5 +1,6 @@
 using Microsoft.ML.Byol.Augment;
 using Microsoft.ML.Byol.Data;
+using Microsoft.ML.Byol.Input;
 using Microsoft.ML.Byol.Torch;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
@@ -31,7 +32,7 @@ public sealed class WholeImageCacheTests : IDisposable
     };
 
     private static ImageStore Build(IDataView data, bool parallel = true, List<string>? log = null)
-        => ImageCacheBuilder.Build(Ml, data, "Image", ImageSize, long.MaxValue, log is null ? null : log.Add, CancellationToken.None,
+        => ImageCacheBuilder.Build(Ml.Transforms, data, "Image", ImageSize, long.MaxValue, log is null ? null : log.Add, CancellationToken.None,
             parallelFiles: parallel, workers: 2, wholeImageSide: Side);
 
     [Fact]
@@ -42,7 +43,7 @@ public sealed class WholeImageCacheTests : IDisposable
         (store.Count, store.Channels, store.Height, store.Width).Should().Be((4, 3, Side, Side));
         store.ContentBoxes.Should().Equal(new CropBox(6, 0, 36, 48), new CropBox(0, 6, 48, 36), CropBox.Whole(Side, Side), CropBox.Whole(Side, Side));
         var cached = TestImages.All(store);
-        var expected = TestImages.MlNetPixels(Ml, TestImages.View(Ml, Pictures()), "Image", Side, ImageResizingEstimator.ResizingKind.IsoPad);
+        var expected = TestImages.MlNetPixels(Ml, TestImages.View(Ml, Pictures()), "Image", Side, PixelResizing.WholePicture);
         for (int i = 0; i < cached.Length; i++)
             cached[i].Should().Equal(expected[i], $"image {i} must be what ML.NET's iso-pad resize gives");
         log[0].Should().Contain($"3×{Side}×{Side}").And.Contain($"4 × {Side}² × 3 bytes").And.Contain($"for {ImageSize} px crops");
@@ -98,7 +99,7 @@ public sealed class WholeImageCacheTests : IDisposable
     {
         var random = new Random(7);
         var rows = Enumerable.Range(0, 3).Select(_ => new Grey16 { Pixels = Enumerable.Range(0, 256).Select(_ => random.Next(256) / 255f).ToArray() }).ToList();
-        using var store = ImageCacheBuilder.Build(Ml, Ml.Data.LoadFromEnumerable(rows), "Pixels", 16, long.MaxValue, null, CancellationToken.None,
+        using var store = ImageCacheBuilder.Build(Ml.Transforms, Ml.Data.LoadFromEnumerable(rows), "Pixels", 16, long.MaxValue, null, CancellationToken.None,
             wholeImageSide: 24);
         (store.Channels, store.Height, store.Width).Should().Be((1, 16, 16));
         store.ContentBoxes.Should().BeNull();

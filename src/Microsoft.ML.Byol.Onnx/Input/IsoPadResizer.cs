@@ -1,6 +1,6 @@
 using SkiaSharp;
 
-namespace Microsoft.ML.Byol.Embedding;
+namespace Microsoft.ML.Byol.Input;
 
 /// <summary>
 /// Fits a whole bitmap into an S×S square the way ML.NET 5's <c>ResizeImages(S, S, IsoPad)</c> does (through
