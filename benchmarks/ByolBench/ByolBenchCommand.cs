@@ -2,14 +2,14 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using Microsoft.ML.Byol;
-using static ByolBenchmarks.OptionRules;
+using static Microsoft.ML.Byol.Cli.OptionRules;
 
 namespace ByolBench;
 
 /// <summary>The settings of one ByolBench run (the options of <see cref="ByolBenchCommand"/>).</summary>
 internal sealed record ByolBenchSettings(
     ByolArchitecture Architecture, float Width, int Size, int Batch, int Steps, int Warmup, int? Threads, int Hidden, int Projection, bool Json,
-    string? Variants, int Rounds);
+    string? Photos = null, double SourceScale = 1.5, string? Variants = null, int Rounds = 3);
 
 /// <summary>The command line (System.CommandLine): options → <see cref="ByolBenchSettings"/> → the benchmark.</summary>
 internal static class ByolBenchCommand
@@ -37,14 +37,19 @@ internal static class ByolBenchCommand
         var batch = Positive(new Option<int>("--batch") { Description = "batch size (pairs per step)", DefaultValueFactory = _ => 64 });
         var steps = Positive(new Option<int>("--steps") { Description = "timed steps", DefaultValueFactory = _ => 20 });
         var warmup = NonNegative(new Option<int>("--warmup") { Description = "untimed warm-up steps before the timed ones", DefaultValueFactory = _ => 3 });
-        var threads = new Option<int?>("--threads") { Description = "TorchSharp CPU threads (default: the library's choice)" };
-        threads.Validators.Add(r =>
-        {
-            if (TryGetValue<int?>(r, out var value) && value is <= 0)
-                r.AddError("--threads must be positive.");
-        });
+        var threads = Positive(new Option<int?>("--threads") { Description = "TorchSharp CPU threads (default: the library's choice)" });
         var hidden = Positive(new Option<int>("--hidden") { Description = "hidden size of the projector and the predictor", DefaultValueFactory = _ => 4096 });
         var projection = Positive(new Option<int>("--projection") { Description = "projection size", DefaultValueFactory = _ => 256 });
+        var photos = new Option<string?>("--photos")
+        {
+            Description = "train on the image files of this folder (LoadImages; cached whole at --source-scale × --size) instead of random vectors",
+        };
+        var sourceScale = new Option<double>("--source-scale") { Description = "ByolOptions.SourceImageScale for --photos", DefaultValueFactory = _ => 1.5 };
+        sourceScale.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double>() is not (>= 1 and <= 4))
+                r.AddError("--source-scale must be between 1 and 4.");
+        });
         var json = new Option<bool>("--json") { Description = "print one JSON line (the format of benchmarks/pytorch/byol_step.py) instead of the sentence" };
         var variants = new Option<string?>("--variants")
         {
@@ -61,7 +66,7 @@ internal static class ByolBenchCommand
             "Times BYOL training steps through the public API on random 3-channel byte-valued images; the first steps are warm-up " +
             "and not counted, and the trainer's phase profile is read from the MLContext log.")
         {
-            arch, width, size, batch, steps, warmup, threads, hidden, projection, json, variants, rounds,
+            arch, width, size, batch, steps, warmup, threads, hidden, projection, json, photos, sourceScale, variants, rounds,
         };
         root.Validators.Add(r =>
         {
@@ -71,7 +76,7 @@ internal static class ByolBenchCommand
         root.SetAction(parse => run(new ByolBenchSettings(
             parse.GetValue(arch), parse.GetValue(width), parse.GetValue(size), parse.GetValue(batch), parse.GetValue(steps),
             parse.GetValue(warmup), parse.GetValue(threads), parse.GetValue(hidden), parse.GetValue(projection), parse.GetValue(json),
-            parse.GetValue(variants), parse.GetValue(rounds))));
+            parse.GetValue(photos), parse.GetValue(sourceScale), parse.GetValue(variants), parse.GetValue(rounds))));
         return root;
     }
 

@@ -12,7 +12,9 @@ using Microsoft.ML.Data;
 // (BYOL_PROFILE_PHASES) is switched on and its summary read from the MLContext log. Usage:
 //   dotnet run -c Release --project benchmarks/ByolBench -- [--arch ResNet18] [--width 1] [--size 32] [--batch 64]
 //       [--steps 20] [--warmup 3] [--threads N] [--hidden 4096] [--projection 256] [--json]
-//       [--variants default,channels-last,relu_ [--rounds 3]]
+//       [--photos /tmp/byol-cache-photos] [--source-scale 1.5] [--variants default,channels-last,relu_ [--rounds 3]]
+// --photos trains on the image files of a folder instead (LoadImages; the first 2 × batch files, sorted by name, cached
+// whole at --source-scale × --size, so every step crops and scales down from that cache); CacheBench makes such a folder.
 // --json prints one JSON line (the format of benchmarks/pytorch/byol_step.py) instead of the sentence.
 // --variants runs an A/B comparison of the step's kernel switches (Variant.cs, Torch/StepKernels.cs) in this process:
 // each round runs every variant once (warm-up + timed steps), then measures the float32 matmul peak; it prints the
@@ -26,26 +28,21 @@ return ByolBenchCommand.Create(Run).Parse(args).Invoke();
 
 int Run(ByolBenchSettings settings)
 {
-    var (architecture, width, size, batch, steps, warmup, threads, hidden, projection, json, variantList, rounds) = settings;
-    var random = new Random(1);
-    var rows = Enumerable.Range(0, batch * 2).Select(_ => new Row
-    {
-        Image = Enumerable.Range(0, 3 * size * size).Select(_ => random.Next(256) / 255f).ToArray(),
-    }).ToList();
+    var (architecture, width, size, batch, steps, warmup, threads, hidden, projection, json, photos, sourceScale, variantList, rounds) = settings;
     bool smallStem = size <= 64; // the library's choice when ByolOptions.SmallImageStem is unset
     double stepGflop = StepFlops.Of(architecture, width, smallStem, size, batch, hidden, projection) / 1e9;
     var inv = CultureInfo.InvariantCulture;
 
     if (variantList is null)
     {
-        var m = Measure(settings, rows);
+        var m = Measure(settings);
         if (json)
         {
             Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
             {
                 ["impl"] = "torchsharp", ["arch"] = architecture.ToString().ToLowerInvariant(), ["width"] = width, ["size"] = size,
                 ["smallStem"] = smallStem, ["batch"] = batch, ["steps"] = steps, ["warmup"] = warmup, ["threads"] = threads ?? 0,
-                ["hidden"] = hidden, ["projection"] = projection,
+                ["hidden"] = hidden, ["projection"] = projection, ["photos"] = photos ?? "", ["sourceScale"] = photos is null ? 0 : sourceScale,
                 ["secondsPerStep"] = m.Seconds, ["pairsPerSecond"] = batch / m.Seconds, ["peakRssMiB"] = m.PeakRssMiB, ["phases"] = m.Phases,
                 ["systemSecondsPerStep"] = m.SystemSeconds, ["allocator"] = ByolFastAllocator.CurrentAllocator,
                 ["threadChoice"] = m.ThreadLine ?? "", ["usefulGflopPerStep"] = stepGflop,
@@ -53,8 +50,10 @@ int Run(ByolBenchSettings settings)
         }
         else
         {
+            string source = photos is null ? ""
+                : string.Create(inv, $" from {photos} cached whole at {sourceScale:G3}× ({Math.Round(sourceScale * size, MidpointRounding.AwayFromZero)} px)");
             Console.WriteLine(string.Create(inv,
-                $"{architecture} x{width} {(smallStem ? "small" : "standard")} stem, {size} px, batch {batch}, " +
+                $"{architecture} x{width} {(smallStem ? "small" : "standard")} stem, {size} px{source}, batch {batch}, " +
                 $"projector {hidden}/{projection}: {m.Seconds:F3} s/step, {batch / m.Seconds:F1} pairs/s, {stepGflop / m.Seconds:F1} useful GFLOP/s " +
                 $"(mean of {steps} steps after {warmup} warm-up steps, {Environment.ProcessorCount} cores), peak RSS {m.PeakRssMiB:F0} MiB"));
             Console.WriteLine(string.Join(", ", m.Phases.Select(p => string.Create(inv, $"{p.Key} {p.Value:F3} s"))));
@@ -79,7 +78,7 @@ int Run(ByolBenchSettings settings)
         foreach (var variant in variants)
         {
             variant.Apply();
-            var m = Measure(settings, rows);
+            var m = Measure(settings);
             measured[variant.Name].Add(m);
             string phases = string.Join(" ", m.Phases.Select(p => string.Create(inv, $"{p.Key}={p.Value:F3}")));
             Console.WriteLine(string.Create(inv,
@@ -118,9 +117,9 @@ int Run(ByolBenchSettings settings)
 }
 
 // One Fit: warm-up + timed steps through the public API, the phase and stage profile read from the log.
-static Measurement Measure(ByolBenchSettings settings, List<Row> rows)
+static Measurement Measure(ByolBenchSettings settings)
 {
-    var (architecture, width, size, batch, steps, warmup, threads, hidden, projection, _, _, _) = settings;
+    var (architecture, width, size, batch, steps, warmup, threads, hidden, projection, _, photos, sourceScale, _, _) = settings;
     Environment.SetEnvironmentVariable("BYOL_PROFILE_PHASES", "1");
     Environment.SetEnvironmentVariable("BYOL_PROFILE_SKIP", warmup.ToString(CultureInfo.InvariantCulture));
     var ml = new MLContext(1);
@@ -134,9 +133,7 @@ static Measurement Measure(ByolBenchSettings settings, List<Row> rows)
         if (threadLine is null && e.Message.Contains(" CPU thread", StringComparison.Ordinal))
             threadLine = e.Message[(e.Message.IndexOf("BYOL:", StringComparison.Ordinal) is var i and >= 0 ? i : 0)..];
     };
-    var schema = SchemaDefinition.Create(typeof(Row));
-    schema["Image"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 3, size, size);
-    var data = ml.Data.LoadFromEnumerable(rows, schema);
+    var data = photos is null ? RandomVectors(ml, batch * 2, size) : Photos(ml, photos, batch * 2);
 
     TimeSpan start = TimeSpan.Zero, end = TimeSpan.Zero, systemStart = TimeSpan.Zero, systemEnd = TimeSpan.Zero;
     double peakRssMiB = 0;
@@ -144,7 +141,7 @@ static Measurement Measure(ByolBenchSettings settings, List<Row> rows)
     {
         Architecture = architecture, WidthMultiplier = width, ImageSize = size, BatchSize = batch,
         ProjectorHiddenSize = hidden, PredictorHiddenSize = hidden, ProjectionSize = projection,
-        Epochs = 1_000_000, MaxSteps = warmup + steps, Device = "cpu", NumberOfThreads = threads, Seed = 1,
+        Epochs = 1_000_000, MaxSteps = warmup + steps, Device = "cpu", NumberOfThreads = threads, Seed = 1, SourceImageScale = sourceScale,
         Progress = new StepClock(p =>
         {
             if (p.Step == warmup)
@@ -171,6 +168,30 @@ static double Median(IEnumerable<double> values)
     return n == 0 ? double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
 }
 
+// Random 3-channel byte-valued images (k/255) as a C×S×S float-vector column (cached as given).
+static IDataView RandomVectors(MLContext ml, int count, int size)
+{
+    var random = new Random(1);
+    var rows = Enumerable.Range(0, count).Select(_ => new Row
+    {
+        Image = Enumerable.Range(0, 3 * size * size).Select(_ => random.Next(256) / 255f).ToArray(),
+    }).ToList();
+    var schema = SchemaDefinition.Create(typeof(Row));
+    schema["Image"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 3, size, size);
+    return ml.Data.LoadFromEnumerable(rows, schema);
+}
+
+// The first count image files of a folder (sorted by name), as LoadImages' column "Image".
+static IDataView Photos(MLContext ml, string folder, int count)
+{
+    var files = Directory.GetFiles(folder).Where(f => Path.GetExtension(f).ToLowerInvariant() is ".jpg" or ".jpeg" or ".png" or ".webp")
+        .Order(StringComparer.Ordinal).Take(count).Select(f => new PathRow { Path = f }).ToList();
+    if (files.Count == 0)
+        throw new ArgumentException($"No JPEG, PNG or WebP files in '{folder}'.");
+    var rows = ml.Data.LoadFromEnumerable(files);
+    return ml.Transforms.LoadImages("Image", null, "Path").Fit(rows).Transform(rows);
+}
+
 // Kernel CPU time of this process so far (page faults, memory mapping).
 static TimeSpan SystemTime()
 {
@@ -195,6 +216,11 @@ internal sealed record Measurement(double Seconds, double SystemSeconds, double 
 internal sealed class Row
 {
     public float[] Image { get; set; } = Array.Empty<float>();
+}
+
+internal sealed class PathRow
+{
+    public string Path { get; set; } = "";
 }
 
 internal sealed class StepClock(Action<ByolProgress> report) : IProgress<ByolProgress>

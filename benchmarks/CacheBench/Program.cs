@@ -11,6 +11,9 @@ using SkiaSharp;
 // (/usr/share/backgrounds/gnome/*.webp, 4096×4096): the WebP files as they are, plus each cropped/resized and
 // rewritten as JPEG and PNG of several sizes and aspect ratios. Nothing is written into the repository. Usage:
 //   dotnet run -c Release --project benchmarks/CacheBench -- [--folder /tmp/byol-cache-photos] [--size 224] [--rounds 2] [--workers N]
+//       [--whole-scale 1.5]
+// --whole-scale caches whole pictures, fitted into a square of that multiple of --size and padded, as training does
+// (ByolOptions.SourceImageScale); without it the cache holds the scoring view (centre crop at --size).
 var arguments = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(x => x.a[2..], x => x.i + 1 < args.Length && !args[x.i + 1].StartsWith("--", StringComparison.Ordinal) ? args[x.i + 1] : "");
 string Arg(string name, string fallback) => arguments.TryGetValue(name, out var v) ? v : fallback;
@@ -18,6 +21,7 @@ string folder = Arg("folder", Path.Combine(Path.GetTempPath(), "byol-cache-photo
 int size = int.Parse(Arg("size", "224"), CultureInfo.InvariantCulture);
 int rounds = int.Parse(Arg("rounds", "2"), CultureInfo.InvariantCulture);
 int? workers = arguments.TryGetValue("workers", out var w) ? int.Parse(w, CultureInfo.InvariantCulture) : null;
+int? wholeSide = arguments.TryGetValue("whole-scale", out var ws) ? (int)Math.Round(double.Parse(ws, CultureInfo.InvariantCulture) * size, MidpointRounding.AwayFromZero) : null;
 
 if (!Directory.Exists(folder) || Directory.GetFiles(folder).Length == 0)
     PhotoFolder.Make("/usr/share/backgrounds/gnome", folder);
@@ -25,7 +29,7 @@ var files = Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComp
 long totalBytes = files.Sum(f => new FileInfo(Path.Combine(folder, f!)).Length);
 Console.WriteLine($"{files.Count} files in {folder} ({totalBytes / 1048576.0:F0} MB): " +
     string.Join(", ", files.GroupBy(f => Path.GetExtension(f)).Select(g => $"{g.Count()} {g.Key}")));
-Console.WriteLine($"cache side {size}, processors {Environment.ProcessorCount}, parallel workers {workers?.ToString(CultureInfo.InvariantCulture) ?? "auto"}");
+Console.WriteLine($"cache side {wholeSide ?? size}{(wholeSide is null ? " (centre crop)" : " (whole pictures, padded)")}, processors {Environment.ProcessorCount}, parallel workers {workers?.ToString(CultureInfo.InvariantCulture) ?? "auto"}");
 
 var ml = new MLContext(1);
 var rows = ml.Data.LoadFromEnumerable(files.Select(f => new PathRow { Path = f! }).ToList());
@@ -39,8 +43,8 @@ for (int round = 0; round < rounds; round++)
         var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
         var watch = Stopwatch.StartNew();
-        using var store = ImageCacheBuilder.Build(ml, data, "Image", size, long.MaxValue, null, CancellationToken.None,
-            parallelFiles: parallel, workers: workers);
+        using var store = ImageCacheBuilder.Build(ml.Transforms, data, "Image", size, long.MaxValue, null, CancellationToken.None,
+            parallelFiles: parallel, workers: workers, wholeImageSide: wholeSide);
         double seconds = watch.Elapsed.TotalSeconds;
         process.Refresh();
         double cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Microsoft.ML.Byol;
-using static ByolBenchmarks.OptionRules;
+using static Microsoft.ML.Byol.Cli.OptionRules;
 
 namespace EmbedBench;
 

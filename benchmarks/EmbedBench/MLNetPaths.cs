@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Byol;
+using Microsoft.ML.Byol.Input;
 using Microsoft.ML.Data;
-using Microsoft.ML.Transforms.Image;
 
 namespace EmbedBench;
 
@@ -35,7 +35,7 @@ internal sealed class TransformerPath(MLContext ml, string onnxPath) : BenchPath
     public override void Dispose() => _transformer.Dispose();
 }
 
-/// <summary>(c) ML.NET's own chain, ResizeImages → ExtractPixels → ApplyOnnxModel: one ONNX Runtime run per row.</summary>
+/// <summary>(c) ML.NET's own chain, the contract's ResizeImages → ExtractPixels (PixelChain) → ApplyOnnxModel: one ONNX Runtime run per row.</summary>
 internal sealed class PerRowOnnxPath : BenchPath
 {
     private readonly MLContext _ml;
@@ -44,11 +44,7 @@ internal sealed class PerRowOnnxPath : BenchPath
     public PerRowOnnxPath(MLContext ml, string onnxPath, int imageSize) : base("c", "ML.NET ApplyOnnxModel (per row)")
     {
         _ml = ml;
-        var estimator = ml.Transforms.ResizeImages("Resized", imageSize, imageSize, "Image",
-                ImageResizingEstimator.ResizingKind.IsoCrop, ImageResizingEstimator.Anchor.Center)
-            .Append(ml.Transforms.ExtractPixels("pixels", "Resized", ImagePixelExtractingEstimator.ColorBits.Rgb,
-                ImagePixelExtractingEstimator.ColorsOrder.ARGB, interleavePixelColors: false, offsetImage: 0f,
-                scaleImage: 1f / 255f, outputAsFloatArray: true))
+        var estimator = PixelChain.Create(ml.Transforms, "pixels", "Resized", "Image", imageSize, PixelValues.UnitFloats)
             .Append(ml.Transforms.ApplyOnnxModel("embedding", "pixels", onnxPath));
         _chain = estimator.Fit(ml.Data.LoadFromEnumerable(new List<Inputs.ImageRow>()));
     }

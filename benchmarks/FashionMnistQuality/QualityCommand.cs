@@ -1,5 +1,5 @@
 using System.CommandLine;
-using static ByolBenchmarks.OptionRules;
+using static Microsoft.ML.Byol.Cli.OptionRules;
 
 namespace FashionMnistQuality;
 

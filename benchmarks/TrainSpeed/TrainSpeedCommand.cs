@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using static ByolBenchmarks.OptionRules;
+using static Microsoft.ML.Byol.Cli.OptionRules;
 
 namespace ByolBenchmarks;
 
@@ -15,12 +15,7 @@ internal static class TrainSpeedCommand
     {
         var rounds = Positive(new Option<int?>("--rounds") { Description = "rounds; each launches both children once per configuration and allocator (default: 3; 1 with --quick)" });
         var steps = Positive(new Option<int?>("--steps") { Description = "timed steps per child, divided by 4 for ResNet-50, at least 2 (default: 8; 2 with --quick)" });
-        var warmup = new Option<int?>("--warmup") { Description = "untimed warm-up steps per child, divided by 4 for ResNet-50, at least 1 (default: 2; 1 with --quick)" };
-        warmup.Validators.Add(r =>
-        {
-            if (TryGetValue<int?>(r, out var value) && value is < 0)
-                r.AddError("--warmup must not be negative.");
-        });
+        var warmup = NonNegative(new Option<int?>("--warmup") { Description = "untimed warm-up steps per child, divided by 4 for ResNet-50, at least 1 (default: 2; 1 with --quick)" });
         var threads = Positive(new Option<int?>("--threads") { Description = "CPU threads of both children (default: 2)" });
         var configs = new Option<string>("--configs")
         {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.ML.Byol;
+using Microsoft.ML.Byol.Cli;
 
 namespace ByolFashionMnist;
 
@@ -30,14 +31,16 @@ internal static class SampleCommand
         var device = new Option<string>("--device") { Description = "auto | cpu | cuda | cuda:N", DefaultValueFactory = _ => "auto" };
         var threads = new Option<int?>("--threads") { Description = "TorchSharp CPU threads" };
         var seed = new Option<int>("--seed") { Description = "MLContext seed", DefaultValueFactory = _ => 1 };
-        foreach (var option in new Option[] { budget, size })
-        {
-            option.Validators.Add(r =>
-            {
-                if (Convert.ToDouble(r.GetValueOrDefault<object>(), System.Globalization.CultureInfo.InvariantCulture) <= 0)
-                    r.AddError($"{option.Name} must be positive.");
-            });
-        }
+        OptionRules.Positive(budget);
+        OptionRules.Positive(size);
+        OptionRules.Positive(width);
+        OptionRules.Positive(epochs);
+        OptionRules.NonNegative(maxSteps);
+        OptionRules.Positive(batch);
+        OptionRules.Positive(trainLimit);
+        OptionRules.Positive(testLimit);
+        OptionRules.NonNegative(probeTrain);
+        OptionRules.Positive(threads);
 
         var root = new RootCommand(
             "BYOL on Fashion-MNIST (or a folder of images) from ML.NET's ImageNet ResNet-18 within a time budget, then a linear probe on the " +

@@ -40,13 +40,12 @@ public static class ByolEmbeddingWriter
         ArgumentNullException.ThrowIfNull(embeddings);
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentOutOfRangeException.ThrowIfLessThan(rowGroupSize, 1);
-        await using var errors = new ErrorsCsv(path + ".errors.csv");
+        await using var rows = new EmbeddingRows(path);
         var key = new DataField<string>("key", nullable: false);
         var element = new DataField<float>("element", nullable: false);
         var schema = new ParquetSchema(key, new ListField("embedding", element));
         var keys = new List<string>(rowGroupSize);
         var values = new List<float>();
-        int size = -1;
         long written = 0;
         await using var file = File.Create(path);
         ParquetWriter? writer = null;
@@ -62,13 +61,13 @@ public static class ByolEmbeddingWriter
                 if (writer is null)
                 {
                     writer = await ParquetWriter.CreateAsync(schema, file, cancellationToken: cancellationToken).ConfigureAwait(false);
-                    writer.CustomMetadata = new Dictionary<string, string> { [EmbeddingSizeKey] = size.ToString(CultureInfo.InvariantCulture) };
+                    writer.CustomMetadata = new Dictionary<string, string> { [EmbeddingSizeKey] = rows.Size.ToString(CultureInfo.InvariantCulture) };
                 }
 
                 var repetition = new int[values.Count];
                 for (int i = 0; i < repetition.Length; i++)
                 {
-                    repetition[i] = i % size == 0 ? 0 : 1; // 0 starts a row's list, 1 continues it
+                    repetition[i] = i % rows.Size == 0 ? 0 : 1; // 0 starts a row's list, 1 continues it
                 }
 
                 using var group = writer.CreateRowGroup();
@@ -82,23 +81,8 @@ public static class ByolEmbeddingWriter
                 values.Clear();
             }
 
-            await foreach (var embedding in embeddings.WithCancellation(cancellationToken).ConfigureAwait(false))
+            await foreach (var embedding in rows.SucceededAsync(embeddings, cancellationToken).ConfigureAwait(false))
             {
-                if (!embedding.Succeeded)
-                {
-                    await errors.AddAsync(embedding).ConfigureAwait(false);
-                    continue;
-                }
-
-                if (size < 0)
-                {
-                    size = embedding.Vector.Length;
-                }
-                else if (embedding.Vector.Length != size)
-                {
-                    throw new InvalidDataException($"Embedding of '{embedding.Key}' has {embedding.Vector.Length} values, the ones before {size}.");
-                }
-
                 keys.Add(embedding.Key);
                 values.AddRange(embedding.Vector);
                 if (keys.Count == rowGroupSize)
@@ -111,7 +95,6 @@ public static class ByolEmbeddingWriter
             if (writer is null)
             {
                 // No embedding at all: an empty file with the schema (size unknown: 0).
-                size = 0;
                 writer = await ParquetWriter.CreateAsync(schema, file, cancellationToken: cancellationToken).ConfigureAwait(false);
                 writer.CustomMetadata = new Dictionary<string, string> { [EmbeddingSizeKey] = "0" };
             }
@@ -124,7 +107,7 @@ public static class ByolEmbeddingWriter
             }
         }
 
-        return new ByolEmbeddingWriteResult(written, errors.Count, errors.Path);
+        return rows.Result(written);
     }
 
     /// <summary>
@@ -139,29 +122,17 @@ public static class ByolEmbeddingWriter
     {
         ArgumentNullException.ThrowIfNull(embeddings);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        await using var errors = new ErrorsCsv(path + ".errors.csv");
+        await using var rows = new EmbeddingRows(path);
         await using var file = File.Create(path);
         await using var keys = new StreamWriter(path + ".keys.txt", false, new UTF8Encoding(false)) { NewLine = "\n" };
         await file.WriteAsync(NpyHeader.For(0, 0), cancellationToken).ConfigureAwait(false);
-        int size = -1;
         long written = 0;
         byte[] row = Array.Empty<byte>();
-        await foreach (var embedding in embeddings.WithCancellation(cancellationToken).ConfigureAwait(false))
+        await foreach (var embedding in rows.SucceededAsync(embeddings, cancellationToken).ConfigureAwait(false))
         {
-            if (!embedding.Succeeded)
+            if (written == 0)
             {
-                await errors.AddAsync(embedding).ConfigureAwait(false);
-                continue;
-            }
-
-            if (size < 0)
-            {
-                size = embedding.Vector.Length;
-                row = new byte[size * sizeof(float)];
-            }
-            else if (embedding.Vector.Length != size)
-            {
-                throw new InvalidDataException($"Embedding of '{embedding.Key}' has {embedding.Vector.Length} values, the ones before {size}.");
+                row = new byte[rows.Size * sizeof(float)];
             }
 
             if (embedding.Key.AsSpan().IndexOfAny('\n', '\r') >= 0)
@@ -169,7 +140,7 @@ public static class ByolEmbeddingWriter
                 throw new InvalidDataException($"Key {embedding.Index} holds a line break; the .keys.txt file has one key per line.");
             }
 
-            for (int i = 0; i < size; i++)
+            for (int i = 0; i < rows.Size; i++)
             {
                 BinaryPrimitives.WriteSingleLittleEndian(row.AsSpan(i * sizeof(float)), embedding.Vector[i]);
             }
@@ -180,7 +151,7 @@ public static class ByolEmbeddingWriter
         }
 
         file.Position = 0;
-        await file.WriteAsync(NpyHeader.For(written, Math.Max(size, 0)), cancellationToken).ConfigureAwait(false);
-        return new ByolEmbeddingWriteResult(written, errors.Count, errors.Path);
+        await file.WriteAsync(NpyHeader.For(written, Math.Max(rows.Size, 0)), cancellationToken).ConfigureAwait(false);
+        return rows.Result(written);
     }
 }

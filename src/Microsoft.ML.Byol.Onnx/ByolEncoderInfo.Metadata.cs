@@ -1,19 +1,17 @@
 using System.Globalization;
 using Microsoft.ML.Byol.Graph;
+using Microsoft.ML.Byol.Input;
 
 namespace Microsoft.ML.Byol;
 
 /// <summary>Conversion between <see cref="ByolEncoderInfo"/> and ONNX <c>metadata_props</c> entries.</summary>
 public sealed partial class ByolEncoderInfo
 {
-    internal const string RgbChannelOrder = "RGB";
-    internal const string FloatRgbPixelFormat = "input is float RGB in [0,1], CHW";
-
     /// <summary>The description of a ResNet encoder built from <paramref name="layout"/> with ImageNet normalisation.</summary>
     internal static ByolEncoderInfo ForResNet(
         ResNetLayout layout, int imageSize, string inputName, string outputName, IReadOnlyDictionary<string, string>? trainingSummary) =>
         new(layout.Architecture, layout.WidthMultiplier, layout.SmallImageStem, imageSize, layout.EmbeddingSize,
-            ImageNetNormalization.Mean, ImageNetNormalization.Std, RgbChannelOrder, FloatRgbPixelFormat,
+            ImageNetNormalization.Mean, ImageNetNormalization.Std, ImageInputContract.ChannelOrder, ImageInputContract.PixelFormat,
             inputName, outputName, trainingSummary ?? new Dictionary<string, string>(), layout.BlocksPerStage);
 
     /// <summary>The <c>metadata_props</c> entries that describe this encoder, in a stable order.</summary>
@@ -35,6 +33,12 @@ public sealed partial class ByolEncoderInfo
             new(OnnxMetadataKeys.InputName, OnnxInputName),
             new(OnnxMetadataKeys.OutputName, OnnxOutputName),
         };
+        if (Precision != ByolOnnxPrecision.Float32)
+        {
+            // Float32 files carry no entry, so the builder's output is unchanged and older files read as Float32.
+            entries.Add(new(OnnxMetadataKeys.Precision, Precision.ToString()));
+        }
+
         foreach (var pair in TrainingSummary.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             entries.Add(new(OnnxMetadataKeys.TrainingPrefix + pair.Key, pair.Value));
@@ -71,6 +75,9 @@ public sealed partial class ByolEncoderInfo
         IReadOnlyList<int> blocks = metadata.ContainsKey(OnnxMetadataKeys.BlocksPerStage)
             ? reader.Blocks(OnnxMetadataKeys.BlocksPerStage)
             : ResNetLayout.DefaultBlocksPerStage(architecture); // files written before the key existed
+        var precision = metadata.ContainsKey(OnnxMetadataKeys.Precision)
+            ? reader.Parse(OnnxMetadataKeys.Precision, ParsePrecision)
+            : ByolOnnxPrecision.Float32;
         return new ByolEncoderInfo(
             architecture,
             reader.Parse(OnnxMetadataKeys.WidthMultiplier, ParsePositiveFloat),
@@ -84,7 +91,8 @@ public sealed partial class ByolEncoderInfo
             reader.Text(OnnxMetadataKeys.InputName),
             reader.Text(OnnxMetadataKeys.OutputName),
             summary,
-            blocks);
+            blocks,
+            precision);
     }
 
     private static string FormatFloats(IEnumerable<float> values) =>
@@ -92,6 +100,14 @@ public sealed partial class ByolEncoderInfo
 
     private static ByolArchitecture? ParseArchitecture(string text) =>
         Enum.GetValues<ByolArchitecture>().Select(v => (ByolArchitecture?)v).FirstOrDefault(v => v.ToString() == text);
+
+    private static ByolOnnxPrecision? ParsePrecision(string text) =>
+        Enum.GetValues<ByolOnnxPrecision>().Select(v => (ByolOnnxPrecision?)v).FirstOrDefault(v => v.ToString() == text);
+
+    /// <summary>This description with another <see cref="Precision"/> (the network and its contract are unchanged).</summary>
+    internal ByolEncoderInfo WithPrecision(ByolOnnxPrecision precision) =>
+        new(Architecture, WidthMultiplier, SmallImageStem, ImageSize, EmbeddingSize, Mean, Std, ChannelOrder, PixelFormat,
+            OnnxInputName, OnnxOutputName, TrainingSummary, BlocksPerStage, precision);
 
     private static bool? ParseBool(string text) => text switch { "true" => true, "false" => false, _ => null };
 

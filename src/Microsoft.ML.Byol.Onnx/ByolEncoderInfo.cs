@@ -14,8 +14,9 @@ public sealed partial class ByolEncoderInfo
         ByolArchitecture architecture, float widthMultiplier, bool smallImageStem, int imageSize, int embeddingSize,
         IReadOnlyList<float> mean, IReadOnlyList<float> std, string channelOrder, string pixelFormat,
         string onnxInputName, string onnxOutputName, IReadOnlyDictionary<string, string> trainingSummary,
-        IReadOnlyList<int>? blocksPerStage = null)
+        IReadOnlyList<int>? blocksPerStage = null, ByolOnnxPrecision precision = ByolOnnxPrecision.Float32)
     {
+        Precision = precision;
         Architecture = architecture;
         Layout = new ResNetLayout(architecture, widthMultiplier, smallImageStem, blocksPerStage);
         BlocksPerStage = Layout.BlocksPerStage;
@@ -74,6 +75,13 @@ public sealed partial class ByolEncoderInfo
     /// <summary>Name of the ONNX graph output: float [N, EmbeddingSize].</summary>
     public string OnnxOutputName { get; }
 
+    /// <summary>
+    /// Number format of the network inside the file: <see cref="ByolOnnxPrecision.Float32"/> (as trained),
+    /// <see cref="ByolOnnxPrecision.Float16"/> or <see cref="ByolOnnxPrecision.Int8"/>. The graph's input and output
+    /// are float32 in every case.
+    /// </summary>
+    public ByolOnnxPrecision Precision { get; }
+
     /// <summary>Free-form facts about the training run (epochs, steps, batch size, final loss, ...), as written.</summary>
     public IReadOnlyDictionary<string, string> TrainingSummary { get; }
 
@@ -106,7 +114,8 @@ public sealed partial class ByolEncoderInfo
     /// <inheritdoc/>
     public override string ToString() =>
         $"{Architecture}{(Layout.HasDefaultBlocks ? "" : $" [{Layout.BlocksText}]")} ×{WidthMultiplier} ({(SmallImageStem ? "small-image stem" : "standard stem")}), " +
-        $"{ImageSize}×{ImageSize} {ChannelOrder} → {EmbeddingSize}-d embedding";
+        $"{ImageSize}×{ImageSize} {ChannelOrder} → {EmbeddingSize}-d embedding" +
+        (Precision == ByolOnnxPrecision.Float32 ? "" : $", {Precision}");
 
     private static ByolEncoderInfo FromOnnx(Stream stream, string source)
     {

@@ -1,4 +1,5 @@
 using Microsoft.ML.Byol.Embedding;
+using Microsoft.ML.Byol.Input;
 using Microsoft.ML.Byol.Scoring;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -51,12 +52,12 @@ namespace Microsoft.ML.Byol;
 /// releases the ONNX Runtime sessions and deletes that folder.
 /// </para>
 /// </remarks>
-public sealed class ByolTransformer : ITransformer, IDisposable
+public sealed partial class ByolTransformer : ITransformer, IDisposable
 {
     private readonly byte[] _onnxModel;
     private readonly PrivateModelFolder _folder;
     private readonly ScoringChainBuilder _builder;
-    private readonly Dictionary<ByolInputFormat, ScoringChain> _chains = new();
+    private readonly Dictionary<InputFormat, ScoringChain> _chains = new();
     private readonly BatchScorer _scorer;
     private readonly object _gate = new();
     private TransformerChain<ITransformer>? _lastUsed;
@@ -222,7 +223,7 @@ public sealed class ByolTransformer : ITransformer, IDisposable
         lock (_gate)
         {
             ThrowIfDisposed();
-            chain = _lastUsed ?? ChainFor(ByolInputFormat.Image, ImageOnlySchema()).Chain;
+            chain = _lastUsed ?? ChainFor(InputFormat.Image, ImageOnlySchema()).Chain;
         }
 
         ((ICanSaveModel)chain).Save(ctx);
@@ -256,11 +257,11 @@ public sealed class ByolTransformer : ITransformer, IDisposable
     private ScoringChain ChainFor(DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        var format = ByolInputFormat.Of(inputSchema, InputColumnName, EncoderInfo.ImageSize);
+        var format = InputColumn.ForEncoder(inputSchema, InputColumnName, EncoderInfo.ImageSize).Format;
         return ChainFor(format, inputSchema);
     }
 
-    private ScoringChain ChainFor(ByolInputFormat format, DataViewSchema inputSchema)
+    private ScoringChain ChainFor(InputFormat format, DataViewSchema inputSchema)
     {
         lock (_gate)
         {

@@ -1,5 +1,6 @@
 using Microsoft.ML.Byol.Data;
 using Microsoft.ML.Byol.Import;
+using Microsoft.ML.Byol.Input;
 using Microsoft.ML.Byol.Export;
 using Microsoft.ML.Byol.Torch;
 using Microsoft.ML.Byol.Training;
@@ -46,7 +47,7 @@ public sealed class ByolEstimator : IEstimator<ByolTransformer>
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         ByolOptionsValidation.Validate(_options);
-        ImageColumn.Check(inputSchema, _options.InputColumnName);
+        InputColumn.Check(inputSchema, _options.InputColumnName);
         return SchemaShapeColumns.With(inputSchema, SchemaShapeColumns.FloatVector(_options.OutputColumnName));
     }
 
@@ -66,20 +67,19 @@ public sealed class ByolEstimator : IEstimator<ByolTransformer>
     {
         ArgumentNullException.ThrowIfNull(input);
         ByolOptionsValidation.Validate(_options);
-        ImageColumn.Describe(input.Schema, _options.InputColumnName);
+        InputColumn.Describe(input.Schema, _options.InputColumnName);
         int seed = _options.Seed ?? _host.Rand.Next();
 
         using var channel = _host.Start("BYOL pretraining");
         void Log(string message) => channel.Info(MessageSensitivity.None, message);
 
         var initial = InitialEncoder(Log);
-        var mlContext = new MLContext(seed);
         var keptRows = new List<int>();
-        using var store = ImageCacheBuilder.Build(mlContext, input, _options.InputColumnName, _options.ImageSize,
+        using var store = ImageCacheBuilder.Build(_catalog, input, _options.InputColumnName, _options.ImageSize,
             _options.MaxCacheMemoryBytes ?? DefaultCacheBudget(), Log, _options.CancellationToken, maxImagePixels: _options.MaxImagePixels,
-            invalidImages: _options.InvalidImageHandling, keptRows: keptRows);
+            invalidImages: _options.InvalidImageHandling, keptRows: keptRows, wholeImageSide: _options.SourceImageSide);
         var monitor = _options.MonitorLabelColumnName is { } label
-            ? KnnMonitor.Create(store, MonitorLabels.Read(mlContext, input, label, keptRows), seed)
+            ? KnnMonitor.Create(store, MonitorLabels.Read(_catalog, input, label, keptRows), seed, imageSize: _options.ImageSize)
             : null;
         var threads = TorchRuntime.ChooseThreads(_options.NumberOfThreads);   // from the load when the run starts, for all of it
         var run = RunPlanner.Plan(_options, store, initial, seed, monitor, Log, threads);

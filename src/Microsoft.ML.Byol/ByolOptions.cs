@@ -46,6 +46,20 @@ public sealed class ByolOptions
     public int ImageSize { get; set; } = 224;
 
     /// <summary>
+    /// Resolution at which image columns are cached, as a multiple of <see cref="ImageSize"/> (default 1.5, from 1 to
+    /// 4): each picture is fitted whole, aspect ratio kept, into a square of side S = round(SourceImageScale ×
+    /// ImageSize) and padded, and the random resized crops are drawn from the whole picture (scale and ratio relative
+    /// to it, as torchvision's) and scaled down to ImageSize with antialiasing. The cache takes rows × S² × 3 bytes
+    /// (logged before the pass): 2.25× the bytes at ImageSize for the default. Float-vector columns are cached as
+    /// given (their C×ImageSize×ImageSize is the scoring contract), whatever this is. Scoring is unchanged: a centre
+    /// crop of the image resized to ImageSize (see <c>docs/augmentations.md</c>).
+    /// </summary>
+    public double SourceImageScale { get; set; } = 1.5;
+
+    /// <summary>The side S of the square image columns are cached in: <see cref="SourceImageScale"/> × <see cref="ImageSize"/>, rounded.</summary>
+    internal int SourceImageSide => (int)Math.Round(SourceImageScale * ImageSize, MidpointRounding.AwayFromZero);
+
+    /// <summary>
     /// Use the small-image stem (3×3 stride-1 convolution, no max-pool). Null: automatic, on when <see cref="ImageSize"/>
     /// ≤ 64, or as in the file of <see cref="InitialEncoderPath"/>.
     /// </summary>

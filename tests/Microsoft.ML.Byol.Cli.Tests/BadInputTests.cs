@@ -54,6 +54,27 @@ public sealed class BadInputTests : IDisposable
         run.Error.Should().Contain("none.onnx").And.Contain("does not exist");
     }
 
+    [Theory]
+    [InlineData("pretrain", "--image-size", "abc")]
+    [InlineData("pretrain", "--image-size", "0")]
+    [InlineData("pretrain", "--width", "-0.5")]
+    [InlineData("pretrain", "--max-steps", "-1")]
+    [InlineData("embed", "--batch-size", "x")]
+    [InlineData("search", "-k", "0")]
+    public async Task ANumberOutOfRangeOrNotANumber_IsAParseErrorNamingTheOption(string command, string option, string value)
+    {
+        string[] required = command switch
+        {
+            "pretrain" => ["--images", _images.Folder, "--out", _images.PathIn("run")],
+            "embed" => ["--encoder", _images.PathIn("e.onnx"), "--images", _images.Folder, "--out", _images.PathIn("e.parquet")],
+            _ => ["--index", _images.PathIn("index"), "--query", _images.PathIn("q.png")],
+        };
+        var run = await CliRun.RunAsync([command, .. required, option, value]);
+        run.ExitCode.Should().NotBe(0, run.ToString());
+        run.Error.Should().Contain(option, run.ToString()).And.NotContain("   at ", "a parse error is reported, not thrown");
+        Directory.Exists(_images.PathIn("run")).Should().BeFalse("nothing runs after a parse error");
+    }
+
     [Fact]
     public async Task EmbedWithBothOrNeitherInput_IsAParseError()
     {

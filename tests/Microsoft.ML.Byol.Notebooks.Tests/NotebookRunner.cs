@@ -129,7 +129,9 @@ public static class NotebookRunner
     private static string Text(DisplayEvent e) => string.Concat(e.FormattedValues.Select(v => v.Value));
 
     // Packages restored by `#r "nuget:..."` bring native libraries (ONNX Runtime, SkiaSharp) under runtimes/<rid>/native;
-    // the kernel returns these folders as probing paths. Polyglot Notebooks resolves them the same way.
+    // the kernel returns their package folders as probing paths. Polyglot Notebooks resolves them the same way. The
+    // kernel's own resolver goes when the kernel is disposed, while objects of a notebook can still be finalized
+    // afterwards (ScottPlot's SkiaSharp fonts call into libSkiaSharp from their finalizers), so this one stays.
     private static void InstallNativeResolver()
     {
         lock (NativeLock)
@@ -141,7 +143,7 @@ public static class NotebookRunner
         {
             string[] folders;
             lock (NativeLock) folders = [.. NativeFolders];
-            foreach (string folder in folders)
+            foreach (string folder in folders.SelectMany(f => new[] { f, Path.Combine(f, "runtimes", RuntimeInformation.RuntimeIdentifier, "native") }))
             {
                 foreach (string candidate in new[] { name, "lib" + name + ".so", name + ".so", "lib" + name })
                 {

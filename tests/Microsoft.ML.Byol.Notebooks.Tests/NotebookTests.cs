@@ -8,12 +8,10 @@ namespace Microsoft.ML.Byol.Notebooks.Tests;
 /// </summary>
 public sealed class NotebookTests(ITestOutputHelper output)
 {
-    public static TheoryData<string> Notebooks => new()
-    {
-        "01-quickstart.ipynb",
-        "02-production-scoring.ipynb",
-        "03-your-own-images.ipynb",
-    };
+    /// <summary>Every notebook in samples/NotebookSamples (run-notebooks.sh runs each in a test process of its own).</summary>
+    public static TheoryData<string> Notebooks => new(
+        Directory.GetFiles(Path.Combine(NotebookRunner.RepositoryRoot, "samples", "NotebookSamples"), "*.ipynb")
+            .Select(path => Path.GetFileName(path)).Order(StringComparer.Ordinal));
 
     [Theory]
     [MemberData(nameof(Notebooks))]

@@ -23,11 +23,8 @@ internal static class EmbedCommand
         var index = new Option<string?>("--index") { Description = "Also build a USearch index of the embeddings here (as byol index does), for byol search" };
         var batch = new Option<int>("--batch-size") { Description = "Images per ONNX Runtime call", DefaultValueFactory = _ => 32 };
         var threads = new Option<int?>("--threads") { Description = "ONNX Runtime intra-op threads (default: one per core)" };
-        batch.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() <= 0)
-                r.AddError("--batch-size must be positive.");
-        });
+        OptionRules.Positive(batch);
+        OptionRules.Positive(threads);
         var command = new System.CommandLine.Command("embed", "Embed images with an encoder into a Parquet (or .npy) file; unreadable images are counted and listed, not fatal.")
         {
             encoder, images, list, output, index, batch, threads,

@@ -15,7 +15,7 @@ internal static class PretrainCommand
     private sealed record Settings(
         string Images, string Out, string? InitialEncoder, TimeSpan? TimeBudget, int ImageSize, int? Epochs, long? MaxSteps,
         int? BatchSize, ByolArchitecture? Architecture, float? Width, int? Seed, string Device, int? Threads, int CheckpointEvery,
-        ByolInvalidImageHandling InvalidImages);
+        ByolInvalidImageHandling InvalidImages, double SourceScale);
 
     private sealed class ImageRow
     {
@@ -39,23 +39,28 @@ internal static class PretrainCommand
         var threads = new Option<int?>("--threads") { Description = "TorchSharp CPU threads (default: one per core that other processes leave free when the run starts; see ByolOptions.NumberOfThreads)" };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints in OUT/checkpoints", DefaultValueFactory = _ => 500 };
         var invalid = new Option<ByolInvalidImageHandling>("--invalid-images") { Description = "Skip: leave unreadable images out and count them in the log; Throw: stop at the first", DefaultValueFactory = _ => ByolInvalidImageHandling.Skip };
-        foreach (var option in new Option[] { imageSize, checkpointEvery })
+        var sourceScale = new Option<double>("--source-scale")
         {
-            option.Validators.Add(r =>
-            {
-                if (r.GetValueOrDefault<int>() <= 0)
-                    r.AddError($"{option.Name} must be positive.");
-            });
-        }
+            Description = "Images are cached whole at this multiple of --image-size (1 to 4) and the training crops are taken from them",
+            DefaultValueFactory = _ => 1.5,
+        };
+        OptionRules.Positive(imageSize);
+        OptionRules.Positive(checkpointEvery);
+        OptionRules.Positive(epochs);
+        OptionRules.NonNegative(maxSteps);
+        OptionRules.Positive(batch);
+        OptionRules.Positive(width);
+        OptionRules.Positive(threads);
 
         var command = new System.CommandLine.Command("pretrain", "Pretrain an image encoder with BYOL on a folder of images; writes encoder.onnx, checkpoints and a log.")
         {
-            images, output, initial, budget, imageSize, epochs, maxSteps, batch, arch, width, seed, device, threads, checkpointEvery, invalid,
+            images, output, initial, budget, imageSize, epochs, maxSteps, batch, arch, width, seed, device, threads, checkpointEvery, invalid, sourceScale,
         };
         command.SetAction((parse, ct) => ByolCli.Guard(io, "pretrain", () => RunAsync(io, new Settings(
             parse.GetValue(images)!, parse.GetValue(output)!, parse.GetValue(initial), parse.GetValue(budget), parse.GetValue(imageSize),
             parse.GetValue(epochs), parse.GetValue(maxSteps), parse.GetValue(batch), parse.GetValue(arch), parse.GetValue(width),
-            parse.GetValue(seed), parse.GetValue(device)!, parse.GetValue(threads), parse.GetValue(checkpointEvery), parse.GetValue(invalid)), ct)));
+            parse.GetValue(seed), parse.GetValue(device)!, parse.GetValue(threads), parse.GetValue(checkpointEvery), parse.GetValue(invalid),
+            parse.GetValue(sourceScale)), ct)));
         return command;
     }
 
@@ -91,6 +96,7 @@ internal static class PretrainCommand
         {
             InputColumnName = "Image",
             ImageSize = s.ImageSize,
+            SourceImageScale = s.SourceScale,
             InitialEncoderPath = initial,
             TimeBudget = s.TimeBudget,
             MaxSteps = s.MaxSteps,

@@ -22,11 +22,7 @@ internal static class SearchCommand
         var embeddings = new Option<string?>("--embeddings") { Description = "Embeddings file of the index (default: the one recorded in the manifest)" };
         var exact = new Option<bool>("--exact") { Description = "Scan the embeddings file exactly instead of searching the USearch index" };
         var tsv = new Option<bool>("--tsv") { Description = "Print rank, distance and key separated by tabs, one result a line, no table" };
-        k.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() <= 0)
-                r.AddError("-k must be positive.");
-        });
+        OptionRules.Positive(k);
         var command = new System.CommandLine.Command("search", "Find the images nearest to a query image in an index of embeddings.")
         {
             index, query, k, encoder, embeddings, exact, tsv,

@@ -1,12 +1,12 @@
+using Microsoft.ML.Byol.Input;
 using Microsoft.ML.Data;
-using Microsoft.ML.Transforms.Image;
 
 namespace Microsoft.ML.Byol.Embedding;
 
 /// <summary>
-/// Turns images into the encoder's planar RGB floats in [0, 1] with ML.NET's own transforms, configured exactly as
-/// <see cref="ByolTransformer"/>'s chain: ResizeImages (S×S, iso crop, centre) → ExtractPixels (Rgb, planar, offset 0,
-/// scale 1/255, float), over a small in-memory view per chunk of images. The embedder uses it only for in-memory
+/// Turns images into the encoder's planar RGB floats in [0, 1] with ML.NET's own transforms, built as
+/// <see cref="ByolTransformer"/>'s chain is (<see cref="PixelChain"/>: ResizeImages, S×S, iso crop, centre →
+/// ExtractPixels, planar, ×1/255, float), over a small in-memory view per chunk of images. The embedder uses it only for in-memory
 /// <see cref="MLImage"/>s that need resizing (their SkiaSharp bitmap is not reachable, so <see cref="ImageWorkspace"/>
 /// cannot resize them); files and S×S images take the direct path. The fitted transformer is immutable, so concurrent
 /// calls are safe.
@@ -21,18 +21,14 @@ internal sealed class ImageBatchPreprocessor
     {
         _ml = ml;
         ImageSize = imageSize;
-        var estimator = ml.Transforms.ResizeImages(Resized, imageSize, imageSize, nameof(EmbedderImageRow.Image),
-                ImageResizingEstimator.ResizingKind.IsoCrop, ImageResizingEstimator.Anchor.Center)
-            .Append(ml.Transforms.ExtractPixels(Pixels, Resized, ImagePixelExtractingEstimator.ColorBits.Rgb,
-                ImagePixelExtractingEstimator.ColorsOrder.ARGB, interleavePixelColors: false,
-                offsetImage: 0f, scaleImage: 1f / 255f, outputAsFloatArray: true));
+        var estimator = PixelChain.Create(ml.Transforms, Pixels, Resized, nameof(EmbedderImageRow.Image), imageSize, PixelValues.UnitFloats);
         _transformer = estimator.Fit(ml.Data.LoadFromEnumerable(Array.Empty<EmbedderImageRow>()));
     }
 
     public int ImageSize { get; }
 
     /// <summary>Floats per image: 3×S×S.</summary>
-    public int PixelsPerImage => 3 * ImageSize * ImageSize;
+    public int PixelsPerImage => ImageInputContract.Channels * ImageSize * ImageSize;
 
     /// <summary>
     /// Writes the pixels of image i of <paramref name="images"/> into slot <c>slots[i]</c> (3×S×S floats each) of

@@ -1,3 +1,4 @@
+using Microsoft.ML.Byol.Input;
 using Microsoft.ML.Data;
 using SkiaSharp;
 
@@ -62,7 +63,7 @@ internal sealed class ImageWorkspace : IDisposable
         _resizer.Dispose();
     }
 
-    private static MLPixelFormat FormatOf(SKBitmap bitmap) => bitmap.ColorType switch
+    internal static MLPixelFormat FormatOf(SKBitmap bitmap) => bitmap.ColorType switch
     {
         SKColorType.Bgra8888 => MLPixelFormat.Bgra32,
         SKColorType.Rgba8888 => MLPixelFormat.Rgba32,

@@ -1,5 +1,5 @@
 using Google.Protobuf;
-using Microsoft.ML.Byol.Scoring;
+using Microsoft.ML.Byol.Input;
 using Onnx;
 
 namespace Microsoft.ML.Byol.Graph;
@@ -9,13 +9,15 @@ namespace Microsoft.ML.Byol.Graph;
 /// be the graph's tensor names, and runs one row at a time. The copy gets a batch-1 input named after the input
 /// column, a head that turns that input into the encoder's [1, 3, S, S] pixels (Reshape of a flat vector; Concat of
 /// one grey plane into three), and an output named after the output column, reshaped to [D] so the column is a
-/// vector of exactly EmbeddingSize floats. The network in between is untouched.
+/// vector of exactly EmbeddingSize floats. The network in between is untouched, except that float16 initializers (of a
+/// <see cref="ByolOnnxPrecision.Float16"/> encoder) are stored as float32 and cast back, because OnnxTransformer
+/// knows no float16 initializer.
 /// </summary>
 internal static class EncoderGraphAdapter
 {
     private const string Prefix = "byol_adapter";
 
-    public static byte[] Adapt(byte[] encoder, ByolEncoderInfo info, ByolInputFormat format, string inputName, string outputName)
+    public static byte[] Adapt(byte[] encoder, ByolEncoderInfo info, InputFormat format, string inputName, string outputName)
     {
         ArgumentException.ThrowIfNullOrEmpty(inputName);
         ArgumentException.ThrowIfNullOrEmpty(outputName);
@@ -72,6 +74,7 @@ internal static class EncoderGraphAdapter
         graph.Node.Add(Node("Reshape", new[] { encoderOutput, embeddingShape }, outputName));
         graph.Output.Add(FloatValue(outputName, info.EmbeddingSize));
         graph.ValueInfo.Clear();
+        Float16Converter.WidenInitializers(graph); // OnnxTransformer refuses float16 initializers
         return model.ToByteArray();
     }
 

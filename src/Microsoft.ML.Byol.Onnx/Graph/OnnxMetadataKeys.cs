@@ -20,6 +20,9 @@ internal static class OnnxMetadataKeys
     public const string InputName = "byol.input_name";
     public const string OutputName = "byol.output_name";
 
+    /// <summary>The <see cref="ByolOnnxPrecision"/> of the file; absent in float32 files (written before the key existed, or by the builder).</summary>
+    public const string Precision = "byol.precision";
+
     /// <summary>Prefix of the free-form training summary entries (<c>byol.training.epochs</c>, ...).</summary>
     public const string TrainingPrefix = "byol.training.";
 

@@ -1,3 +1,5 @@
+using Microsoft.ML.Byol.Input;
+
 namespace Microsoft.ML.Byol.Graph;
 
 /// <summary>

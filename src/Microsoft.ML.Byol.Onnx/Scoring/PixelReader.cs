@@ -1,3 +1,4 @@
+using Microsoft.ML.Byol.Input;
 using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Byol.Scoring;
@@ -5,7 +6,7 @@ namespace Microsoft.ML.Byol.Scoring;
 /// <summary>
 /// The leading cursor of the batched path: walks the input (through ResizeImages → ExtractPixels for images) reading
 /// only the pixel column, and writes each row's planar R, G, B floats into a batch buffer. A single grey plane is
-/// repeated into three, as the per-row chain's ONNX head does with Concat. Images are read through
+/// repeated into three (<see cref="ImageInputContract.RepeatGreyPlane"/>), as the per-row chain's ONNX head does with Concat. Images are read through
 /// <see cref="LimitedImageView"/> (the size limit; files checked before decoding when they are known); float vectors
 /// holding NaN or an infinity are refused, as training refuses them.
 /// </summary>
@@ -74,10 +75,7 @@ internal sealed class PixelReader : IDisposable
                 "finite (in [0, 1]). The encoder would return a NaN embedding; training refuses such rows too.");
         }
 
-        for (int c = _channels; c < 3; c++)
-        {
-            destination[.._plane].CopyTo(destination.Slice(c * _plane, _plane));
-        }
+        ImageInputContract.RepeatGreyPlane(destination, _channels, _plane);
 
         return true;
     }

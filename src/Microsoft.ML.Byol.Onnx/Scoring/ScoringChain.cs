@@ -1,3 +1,4 @@
+using Microsoft.ML.Byol.Input;
 using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Byol.Scoring;
@@ -8,4 +9,4 @@ namespace Microsoft.ML.Byol.Scoring;
 /// transformers) for images, or the input column itself (no preprocessing) for float vectors.
 /// </summary>
 internal sealed record ScoringChain(
-    ByolInputFormat Format, TransformerChain<ITransformer> Chain, ITransformer? Preprocess, string PixelColumn);
+    InputFormat Format, TransformerChain<ITransformer> Chain, ITransformer? Preprocess, string PixelColumn);

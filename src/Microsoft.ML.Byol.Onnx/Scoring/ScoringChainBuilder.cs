@@ -1,20 +1,20 @@
 using Microsoft.ML.Byol.Graph;
+using Microsoft.ML.Byol.Input;
 using Microsoft.ML.Data;
-using Microsoft.ML.Transforms.Image;
 
 namespace Microsoft.ML.Byol.Scoring;
 
 /// <summary>
 /// Builds the chain of ML.NET's own transformers that scores one input format:
-/// MLImage → ResizeImages (iso crop, centre; as the training cache) → ExtractPixels (planar RGB, ×1/255, float) →
-/// OnnxTransformer → DropColumns(temporaries); or a float vector → OnnxTransformer (the private ONNX copy's head
+/// MLImage → <see cref="PixelChain"/> (ResizeImages, iso crop, centre, as the training cache → ExtractPixels, planar
+/// RGB, ×1/255, float) → OnnxTransformer → DropColumns(temporaries); or a float vector → OnnxTransformer (the private ONNX copy's head
 /// reshapes it and repeats a grey plane). Saving the chain needs nothing from this project to load again.
 /// </summary>
 internal sealed class ScoringChainBuilder(
     TransformsCatalog transforms, byte[] encoder, ByolEncoderInfo info, string inputColumnName, string outputColumnName,
     int? gpuDeviceId, bool fallbackToCpu, PrivateModelFolder folder)
 {
-    public ScoringChain Build(ByolInputFormat format, DataViewSchema inputSchema)
+    public ScoringChain Build(InputFormat format, DataViewSchema inputSchema)
     {
         string suffix = Guid.NewGuid().ToString("N")[..12];
         var estimators = format.IsImage ? ImageEstimators(suffix) : VectorEstimators(format, suffix);
@@ -52,20 +52,18 @@ internal sealed class ScoringChainBuilder(
     {
         string resized = $"ByolResized_{suffix}", pixels = PixelColumn(suffix);
         int size = info.ImageSize;
-        string model = WriteModel(ByolInputFormat.Image, pixels, suffix);
+        string model = WriteModel(InputFormat.Image, pixels, suffix);
+        var (resize, extract) = PixelChain.Estimators(transforms, pixels, resized, inputColumnName, size, PixelValues.UnitFloats);
         return new List<IEstimator<ITransformer>>
         {
-            transforms.ResizeImages(resized, size, size, inputColumnName,
-                ImageResizingEstimator.ResizingKind.IsoCrop, ImageResizingEstimator.Anchor.Center),
-            transforms.ExtractPixels(pixels, resized, ImagePixelExtractingEstimator.ColorBits.Rgb,
-                ImagePixelExtractingEstimator.ColorsOrder.ARGB, interleavePixelColors: false,
-                offsetImage: 0f, scaleImage: 1f / 255f, outputAsFloatArray: true),
+            resize,
+            extract,
             Onnx(model, pixels),
             transforms.DropColumns(resized, pixels),
         };
     }
 
-    private List<IEstimator<ITransformer>> VectorEstimators(ByolInputFormat format, string suffix)
+    private List<IEstimator<ITransformer>> VectorEstimators(InputFormat format, string suffix)
     {
         // ONNX cannot name an input and an output alike: when the embedding replaces the pixel column, copy it first.
         bool copy = inputColumnName == outputColumnName;
@@ -89,7 +87,7 @@ internal sealed class ScoringChainBuilder(
     private IEstimator<ITransformer> Onnx(string modelPath, string onnxInput) =>
         transforms.ApplyOnnxModel(new[] { outputColumnName }, new[] { onnxInput }, modelPath, gpuDeviceId, fallbackToCpu);
 
-    private string WriteModel(ByolInputFormat format, string onnxInput, string suffix)
+    private string WriteModel(InputFormat format, string onnxInput, string suffix)
     {
         string kind = format.IsImage ? "image" : $"vector{format.Channels}";
         byte[] adapted = EncoderGraphAdapter.Adapt(encoder, info, format, onnxInput, outputColumnName);

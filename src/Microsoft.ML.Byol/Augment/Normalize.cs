@@ -1,16 +1,17 @@
+using Microsoft.ML.Byol.Input;
 using Microsoft.ML.Byol.Torch;
 using TorchSharp;
 
 namespace Microsoft.ML.Byol.Augment;
 
-/// <summary>ImageNet normalisation: per channel (x − mean) / std, the statistics the exported encoder also applies.</summary>
+/// <summary>
+/// ImageNet normalisation: per channel (x − mean) / std with the input contract's statistics
+/// (<see cref="ImageNetNormalization"/>), which the exported encoder also applies.
+/// </summary>
 internal static class Normalize
 {
-    /// <summary>ImageNet channel means (R, G, B).</summary>
-    public static readonly float[] Mean = { 0.485f, 0.456f, 0.406f };
-
-    /// <summary>ImageNet channel standard deviations (R, G, B).</summary>
-    public static readonly float[] Std = { 0.229f, 0.224f, 0.225f };
+    private static readonly float[] Mean = ImageNetNormalization.Mean.ToArray();
+    private static readonly float[] Std = ImageNetNormalization.Std.ToArray();
 
     /// <summary>Normalises float [B,3,H,W] images in [0,1].</summary>
     public static torch.Tensor ImageNet(torch.Tensor rgb)

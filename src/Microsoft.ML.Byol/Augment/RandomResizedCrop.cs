@@ -1,6 +1,4 @@
-using Microsoft.ML.Byol.Torch;
 using TorchSharp;
-using static TorchSharp.torch.nn.functional;
 
 namespace Microsoft.ML.Byol.Augment;
 
@@ -9,7 +7,10 @@ namespace Microsoft.ML.Byol.Augment;
 /// [<see cref="ByolViewOptions.CropScaleMin"/>, <see cref="ByolViewOptions.CropScaleMax"/>] with a log-uniform aspect
 /// ratio in [<see cref="ByolViewOptions.CropRatioMin"/>, <see cref="ByolViewOptions.CropRatioMax"/>]; up to
 /// <see cref="Attempts"/> tries for a box that fits, else a center crop clipped to the ratio range (as torchvision).
-/// All boxes are then resampled at once to the output size with one bilinear <c>grid_sample</c>.
+/// Area and ratio are relative to each image's content box (the whole picture inside the cache's padded square, see
+/// <see cref="Data.ImageStore.ContentBoxes"/>), so crops reach every side of a landscape or portrait photo and never
+/// the padding. All boxes are then resized at once to the output size with antialiasing
+/// (<see cref="AntialiasedResize"/>).
 /// </summary>
 internal static class RandomResizedCrop
 {
@@ -18,14 +19,27 @@ internal static class RandomResizedCrop
 
     private const int DrawsPerAttempt = 4; // area, log-ratio, vertical position, horizontal position
 
-    /// <summary>Draws one box per image (box numbers only, computed on the CPU).</summary>
+    /// <summary>Draws one box per image of <paramref name="count"/> whole <paramref name="height"/>×<paramref name="width"/> images.</summary>
     public static CropBox[] SampleBoxes(int count, int height, int width, ByolViewOptions options, torch.Generator generator)
+        => SampleBoxes(Enumerable.Repeat(new CropBox(0, 0, height, width), count).ToArray(), options, generator);
+
+    /// <summary>
+    /// Draws one box per image inside its content box (box numbers only, computed on the CPU). The draws consumed
+    /// depend only on the number of images.
+    /// </summary>
+    /// <param name="content">Per image, the rectangle holding its picture; boxes are relative to it and inside it.</param>
+    /// <param name="options">Scale and ratio ranges.</param>
+    /// <param name="generator">The CPU generator the draws come from.</param>
+    public static CropBox[] SampleBoxes(IReadOnlyList<CropBox> content, ByolViewOptions options, torch.Generator generator)
     {
+        int count = content.Count;
         float[] draws = PerImageRandom.Uniform(generator, count, Attempts, DrawsPerAttempt);
         var boxes = new CropBox[count];
         for (int i = 0; i < count; i++)
         {
-            boxes[i] = ChooseBox(draws.AsSpan(i * Attempts * DrawsPerAttempt, Attempts * DrawsPerAttempt), height, width, options);
+            var whole = content[i];
+            var box = ChooseBox(draws.AsSpan(i * Attempts * DrawsPerAttempt, Attempts * DrawsPerAttempt), whole.Height, whole.Width, options);
+            boxes[i] = box with { Top = whole.Top + box.Top, Left = whole.Left + box.Left };
         }
 
         return boxes;
@@ -72,9 +86,8 @@ internal static class RandomResizedCrop
     }
 
     /// <summary>
-    /// Resamples every image's box (mirrored where <paramref name="flips"/> says so) to
-    /// <paramref name="outputSize"/>×<paramref name="outputSize"/>: one affine grid per image, one batched bilinear
-    /// <c>grid_sample</c> (align_corners = false, border clamping like <c>interpolate</c>).
+    /// Resizes every image's box (mirrored where <paramref name="flips"/> says so) to
+    /// <paramref name="outputSize"/>×<paramref name="outputSize"/> with <see cref="AntialiasedResize"/>.
     /// </summary>
     /// <param name="images">float [B,C,H,W].</param>
     /// <param name="boxes">One box per image.</param>
@@ -82,25 +95,5 @@ internal static class RandomResizedCrop
     /// <param name="outputSize">Side of the output.</param>
     /// <returns>float [B,C,outputSize,outputSize].</returns>
     public static torch.Tensor Resample(torch.Tensor images, IReadOnlyList<CropBox> boxes, IReadOnlyList<bool> flips, int outputSize)
-    {
-        long batch = images.shape[0], channels = images.shape[1];
-        double height = images.shape[2], width = images.shape[3];
-        var theta = new float[batch * 6];
-        for (int i = 0; i < batch; i++)
-        {
-            var box = boxes[i];
-            // Normalised coordinates span [-1, 1] edge to edge (align_corners = false): the box's half-extent is
-            // its side over the image side, its center (left + w/2) * 2 / W - 1. A flip mirrors x about the center.
-            theta[i * 6 + 0] = (float)(box.Width / width * (flips[i] ? -1 : 1));
-            theta[i * 6 + 2] = (float)((2 * box.Left + box.Width) / width - 1);
-            theta[i * 6 + 4] = (float)(box.Height / height);
-            theta[i * 6 + 5] = (float)((2 * box.Top + box.Height) / height - 1);
-        }
-
-        using var scope = torch.NewDisposeScope();
-        var affine = HostToDevice.Tensor(theta, new long[] { batch, 2, 3 }, images.device);
-        var grid = affine_grid(affine, new[] { batch, channels, outputSize, outputSize }, align_corners: false);
-        return grid_sample(images, grid, torch.GridSampleMode.Bilinear, torch.GridSamplePaddingMode.Border, align_corners: false)
-            .MoveToOuterDisposeScope();
-    }
+        => AntialiasedResize.Apply(images, boxes, flips, outputSize);
 }

@@ -3,8 +3,8 @@ using TorchSharp;
 namespace Microsoft.ML.Byol.Augment;
 
 /// <summary>
-/// Makes one BYOL view of a batch on the batch's device, in the paper's order: random resized crop (resized to the
-/// output size) → horizontal flip → colour jitter → grayscale → Gaussian blur → solarize → ImageNet normalisation.
+/// Makes one BYOL view of a batch on the batch's device, in the paper's order: random resized crop (of each image's
+/// content box, resized to the output size with antialiasing) → horizontal flip → colour jitter → grayscale → Gaussian blur → solarize → ImageNet normalisation.
 /// Every random value is drawn per image from the caller's CPU <see cref="torch.Generator"/>; each op then moves its
 /// parameters for the whole batch to the device in one small tensor (<see cref="Torch.HostToDevice"/>: pinned and
 /// non-blocking on CUDA), so the pixels never leave the device and no op loops over images.
@@ -34,15 +34,16 @@ internal sealed class ViewAugmenter
     /// </summary>
     /// <param name="images">The batch.</param>
     /// <param name="generator">A CPU generator; all random draws come from it.</param>
-    public torch.Tensor Apply(torch.Tensor images, torch.Generator generator)
+    /// <param name="content">Per image, where its picture lies (crops are taken inside it); null: the whole image.</param>
+    public torch.Tensor Apply(torch.Tensor images, torch.Generator generator, IReadOnlyList<CropBox>? content = null)
     {
         using var scope = torch.NewDisposeScope();
-        var view = ApplyUnnormalized(images, generator);
+        var view = ApplyUnnormalized(images, generator, content);
         return Normalize.ImageNet(view).MoveToOuterDisposeScope();
     }
 
     /// <summary>The view before normalisation (values in [0,1]); <see cref="Apply"/> normalises this.</summary>
-    internal torch.Tensor ApplyUnnormalized(torch.Tensor images, torch.Generator generator)
+    internal torch.Tensor ApplyUnnormalized(torch.Tensor images, torch.Generator generator, IReadOnlyList<CropBox>? content = null)
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(generator);
@@ -55,7 +56,11 @@ internal sealed class ViewAugmenter
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
         int count = (int)images.shape[0];
-        var boxes = RandomResizedCrop.SampleBoxes(count, (int)images.shape[2], (int)images.shape[3], _options, generator);
+        if (content is not null && content.Count != count)
+            throw new ArgumentException($"Expected {count} content boxes, got {content.Count}.", nameof(content));
+        var boxes = content is null
+            ? RandomResizedCrop.SampleBoxes(count, (int)images.shape[2], (int)images.shape[3], _options, generator)
+            : RandomResizedCrop.SampleBoxes(content, _options, generator);
         var flips = HorizontalFlip.Sample(count, _options.FlipProbability, generator);
         var view = RandomResizedCrop.Resample(images, boxes, flips, OutputSize);
         view = ColorJitter.Apply(view, _options, generator);

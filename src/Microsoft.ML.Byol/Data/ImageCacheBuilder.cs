@@ -1,12 +1,18 @@
+using Microsoft.ML.Byol.Augment;
 using Microsoft.ML.Byol.Embedding;
+using Microsoft.ML.Byol.Input;
 using Microsoft.ML.Byol.Scoring;
 using Microsoft.ML.Byol.Torch;
 
 namespace Microsoft.ML.Byol.Data;
 
 /// <summary>
-/// Reads the input column of an <see cref="IDataView"/> once into an <see cref="ImageStore"/> of uint8 pixels at the
-/// training size: in memory when it fits the budget, else in a memory-mapped temporary file. When the column is
+/// Reads the input column of an <see cref="IDataView"/> once into an <see cref="ImageStore"/> of uint8 pixels: in
+/// memory when it fits the budget, else in a memory-mapped temporary file. Image columns are stored either as the
+/// scoring view (centre iso-crop at the training size) or, given a whole-image side S, whole: each picture fitted
+/// into an S×S square (aspect kept, padded with black, as ML.NET's <c>ResizeImages(IsoPad)</c>), with its content
+/// box recorded (<see cref="ImageStore.ContentBoxes"/>) so that crops are drawn from the picture only. Float-vector
+/// columns are stored as given, at the training size (their size is the scoring contract). When the column is
 /// LoadImages' own output, its files are decoded on every core (<see cref="ParallelFileCacheFiller"/>); otherwise one
 /// cursor reads it through ML.NET's transforms. Either way the cache keeps the data's order. Images where every pixel
 /// has R = G = B in every row are kept as one channel. With <see cref="ByolInvalidImageHandling.Skip"/>, rows whose
@@ -15,10 +21,10 @@ namespace Microsoft.ML.Byol.Data;
 internal static class ImageCacheBuilder
 {
     /// <summary>Builds the cache.</summary>
-    /// <param name="mlContext">Context whose ResizeImages/ExtractPixels decode image columns.</param>
+    /// <param name="transforms">The catalog (the user's) whose ResizeImages/ExtractPixels decode image columns.</param>
     /// <param name="data">Training data.</param>
     /// <param name="columnName">Input column: MLImage, or known-size float vector of C×H×W pixels.</param>
-    /// <param name="imageSize">Side of the cached images.</param>
+    /// <param name="imageSize">The training size: side of cached float vectors, and of image columns unless <paramref name="wholeImageSide"/> is given.</param>
     /// <param name="memoryBudgetBytes">Largest cache kept in memory; a larger one goes to a memory-mapped file.</param>
     /// <param name="log">Receives progress sentences (about every 10 %) and a summary.</param>
     /// <param name="cancellationToken">Stops the pass.</param>
@@ -31,20 +37,25 @@ internal static class ImageCacheBuilder
     /// transforms on one cursor, as for every other column).
     /// </param>
     /// <param name="workers">Threads of the parallel pass (null: the processor count).</param>
+    /// <param name="wholeImageSide">
+    /// The side S of the padded square image columns are stored whole in (null: the centre crop at <paramref name="imageSize"/>).
+    /// </param>
     /// <exception cref="ArgumentOutOfRangeException">The column is missing, or a size is not positive.</exception>
     /// <exception cref="ArgumentException">The column type is not accepted, or the data has no rows.</exception>
     /// <exception cref="InvalidOperationException">A row holds no usable picture (the message names the row), or, with Skip, none does.</exception>
     /// <exception cref="InvalidDataException">An image is larger than <paramref name="maxImagePixels"/>, or its pixels cannot be allocated (the message names the row and file).</exception>
-    public static ImageStore Build(MLContext mlContext, IDataView data, string columnName, int imageSize,
+    public static ImageStore Build(TransformsCatalog transforms, IDataView data, string columnName, int imageSize,
         long memoryBudgetBytes, Action<string>? log, CancellationToken cancellationToken, string? temporaryDirectory = null,
         long maxImagePixels = ImageLimits.DefaultMaxPixels, ByolInvalidImageHandling invalidImages = ByolInvalidImageHandling.Throw,
-        List<int>? keptRows = null, bool parallelFiles = true, int? workers = null)
+        List<int>? keptRows = null, bool parallelFiles = true, int? workers = null, int? wholeImageSide = null)
     {
-        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(transforms);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(imageSize);
         ArgumentOutOfRangeException.ThrowIfNegative(memoryBudgetBytes);
-        var column = ImageColumn.Describe(data.Schema, columnName);
+        if (wholeImageSide is { } requested)
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(requested, nameof(wholeImageSide));
+        var column = InputColumn.Describe(data.Schema, columnName);
         TorchRuntime.EnsureInitialized();
 
         long rows = data.GetRowCount() ?? CountRows(data, cancellationToken);
@@ -58,19 +69,23 @@ internal static class ImageCacheBuilder
 
         var source = column.IsImage && parallelFiles ? LoadImagesSource.Find(data, data.Schema[column.Index]) : null;
         int channels = column.IsImage ? 3 : column.Channels;
-        long bytes = (long)count * channels * imageSize * imageSize;
+        int? whole = column.IsImage ? wholeImageSide : null;
+        int side = whole ?? imageSize;
+        long bytes = (long)count * channels * side * side;
         using CacheWriter writer = bytes <= memoryBudgetBytes
-            ? new MemoryCacheWriter(count, channels, imageSize, imageSize)
-            : new FileCacheWriter(temporaryDirectory ?? Path.GetTempPath(), count, channels, imageSize, imageSize, memoryBudgetBytes);
+            ? new MemoryCacheWriter(count, channels, side, side)
+            : new FileCacheWriter(temporaryDirectory ?? Path.GetTempPath(), count, channels, side, side, memoryBudgetBytes);
+        var content = new CropBox[count];
         int threads = Math.Max(1, workers ?? Environment.ProcessorCount);
-        log?.Invoke($"Caching {count} images of column '{columnName}' at {channels}×{imageSize}×{imageSize} " +
+        log?.Invoke($"Caching {count} images of column '{columnName}' at {channels}×{side}×{side} " +
+            (whole is not null ? $"(whole pictures fitted into {side}×{side} and padded, for {imageSize} px crops; {count} × {side}² × {channels} bytes) " : "") +
             (writer is FileCacheWriter file ? $"in the memory-mapped file {file.Path} ({Megabytes(bytes)}; the memory budget is {Megabytes(memoryBudgetBytes)})" : $"in memory ({Megabytes(bytes)})") +
             (source is not null ? $", decoding LoadImages' files on {threads} thread{(threads == 1 ? "" : "s")}." : "."));
 
         var progress = new CacheProgress(count, log);
         var (kept, grey) = source is not null
-            ? new ParallelFileCacheFiller(columnName, source, imageSize, maxImagePixels, threads).Fill(data, writer, skipped, keptRows, progress, cancellationToken)
-            : FillFromCursor(mlContext, data, column, writer, maxImagePixels, skipped, keptRows, progress, log, cancellationToken);
+            ? new ParallelFileCacheFiller(columnName, source, imageSize, whole, maxImagePixels, threads).Fill(data, writer, content, skipped, keptRows, progress, cancellationToken)
+            : FillFromCursor(transforms, data, column, writer, whole, content, maxImagePixels, skipped, keptRows, progress, log, cancellationToken);
 
         if (skipped is { Count: > 0 })
         {
@@ -80,7 +95,10 @@ internal static class ImageCacheBuilder
         }
         grey = grey && channels == 3;
         var store = writer.Complete(kept, grey ? 1 : channels);
-        log?.Invoke($"Cached {kept} images as {store.Channels}×{imageSize}×{imageSize}" +
+        var wholeSquare = CropBox.Whole(side, side);
+        if (content.Take(kept).Any(c => c != wholeSquare))
+            store.SetContentBoxes(content[..kept]);
+        log?.Invoke($"Cached {kept} images as {store.Channels}×{side}×{side}" +
             (grey ? " (every image is grey: one channel kept)" : "") +
             $": {Megabytes((long)kept * store.ImageBytes)} {(store is MemoryMappedImageStore ? "in a memory-mapped file" : "in memory")}, " +
             $"at {progress.RowsPerSecond(count):F1} rows/s, in {progress.Elapsed.TotalSeconds:F1} s.");
@@ -88,12 +106,12 @@ internal static class ImageCacheBuilder
     }
 
     /// <summary>The one-cursor pass through ML.NET's transforms (or the vector column), in row order.</summary>
-    private static (int Kept, bool Grey) FillFromCursor(MLContext mlContext, IDataView data, ImageColumn column, CacheWriter writer,
-        long maxImagePixels, SkippedRows? skipped, List<int>? keptRows, CacheProgress progress, Action<string>? log, CancellationToken cancellationToken)
+    private static (int Kept, bool Grey) FillFromCursor(TransformsCatalog transforms, IDataView data, InputColumn column, CacheWriter writer, int? wholeImageSide,
+        CropBox[] content, long maxImagePixels, SkippedRows? skipped, List<int>? keptRows, CacheProgress progress, Action<string>? log, CancellationToken cancellationToken)
     {
         int count = writer.Count, imageSize = writer.Height;
         using PixelRowReader reader = column.IsImage
-            ? new ImagePixelReader(mlContext, data, column, imageSize, maxImagePixels)
+            ? new ImagePixelReader(transforms, data, column, imageSize, maxImagePixels, wholeImageSide)
             : new VectorPixelReader(data, column, imageSize);
         if (reader is ImagePixelReader { ChecksFiles: false })
             log?.Invoke($"Column '{column.Name}' is not the direct output of LoadImages: image sizes are checked against MaxImagePixels " +
@@ -109,7 +127,7 @@ internal static class ImageCacheBuilder
             var image = writer.Image(kept);
             try
             {
-                reader.Read(read, image);
+                content[kept] = reader.Read(read, image);
             }
             catch (Exception e) when (skipped is not null && e is InvalidOperationException or InvalidDataException)
             {

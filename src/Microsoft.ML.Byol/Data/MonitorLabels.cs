@@ -8,17 +8,17 @@ namespace Microsoft.ML.Byol.Data;
 internal static class MonitorLabels
 {
     /// <exception cref="ArgumentOutOfRangeException">The column does not exist.</exception>
-    /// <param name="mlContext">Context of the key mapping.</param>
+    /// <param name="transforms">The catalog of the key mapping (the user's).</param>
     /// <param name="data">The training data.</param>
     /// <param name="columnName">The label column.</param>
     /// <param name="keptRows">The data rows the image cache kept, in increasing order.</param>
-    public static int[] Read(MLContext mlContext, IDataView data, string columnName, IReadOnlyList<int> keptRows)
+    public static int[] Read(TransformsCatalog transforms, IDataView data, string columnName, IReadOnlyList<int> keptRows)
     {
         if (data.Schema.GetColumnOrNull(columnName) is null)
             throw new ArgumentOutOfRangeException(nameof(columnName), columnName,
                 $"ByolOptions.MonitorLabelColumnName: the data has no column '{columnName}'.");
         const string Key = "__ByolMonitorLabel";
-        var keyed = mlContext.Transforms.Conversion.MapValueToKey(Key, columnName).Fit(data).Transform(data);
+        var keyed = transforms.Conversion.MapValueToKey(Key, columnName).Fit(data).Transform(data);
         var labels = new List<int>(keptRows.Count);
         int row = 0, next = 0;
         using (var cursor = keyed.GetRowCursor(new[] { keyed.Schema[Key] }))

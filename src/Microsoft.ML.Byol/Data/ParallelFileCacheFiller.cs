@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using Microsoft.ML.Byol.Augment;
 using Microsoft.ML.Byol.Embedding;
 using Microsoft.ML.Byol.Scoring;
 using Microsoft.ML.Data;
@@ -6,29 +8,29 @@ namespace Microsoft.ML.Byol.Data;
 
 /// <summary>
 /// Fills the cache from the files behind a <c>LoadImages</c> column on every core, with the project's direct decoder
-/// (<see cref="ImageWorkspace"/>: SkiaSharp decode, ML.NET's iso-crop resize, planar bytes), which gives the same bytes
-/// as ML.NET's LoadImages → ResizeImages → ExtractPixels. Paths are read through one cursor (the image column stays
+/// (<see cref="CacheFileDecoder"/>: SkiaSharp decode, ML.NET's iso-crop resize or, for whole images, its iso-pad
+/// resize, planar bytes), which gives the same bytes as ML.NET's LoadImages → ResizeImages → ExtractPixels. Paths are read through one cursor (the image column stays
 /// inactive, so ML.NET decodes nothing) in windows of rows; each window is decoded in parallel straight into its slots of
 /// the cache, then checked in row order: the first bad row of a window is the one reported (or skipped), and the kept
 /// images are moved down over the skipped ones, so the cache keeps the data's order. Memory in flight is one decoded and
 /// one resized bitmap per worker.
 /// </summary>
-internal sealed class ParallelFileCacheFiller(string columnName, LoadImagesSource source, int imageSize, long maxImagePixels, int workers)
+internal sealed class ParallelFileCacheFiller(string columnName, LoadImagesSource source, int imageSize, int? wholeImageSide, long maxImagePixels, int workers)
 {
     private const int RowsPerWorker = 32;
 
-    /// <summary>Reads every row of <paramref name="data"/> into <paramref name="writer"/>.</summary>
+    /// <summary>Reads every row of <paramref name="data"/> into <paramref name="writer"/>, and each kept image's content box into <paramref name="content"/>.</summary>
     /// <returns>Rows kept and whether every kept image is grey.</returns>
-    public (int Kept, bool Grey) Fill(IDataView data, CacheWriter writer, SkippedRows? skipped, List<int>? keptRows,
+    public (int Kept, bool Grey) Fill(IDataView data, CacheWriter writer, CropBox[] content, SkippedRows? skipped, List<int>? keptRows,
         CacheProgress progress, CancellationToken cancellationToken)
     {
-        int count = writer.Count, plane = imageSize * imageSize, window = Math.Max(1, workers) * RowsPerWorker;
+        int count = writer.Count, plane = writer.Height * writer.Width, window = Math.Max(1, workers) * RowsPerWorker;
         var paths = new string[window];
         var errors = new Exception?[window];
         var grey = new bool[window];
         bool allGrey = true;
         int read = 0, kept = 0;
-        using var pool = new WorkspacePool(imageSize, workers, maxImagePixels);
+        using var pool = new DecoderPool();
         using var cursor = data.GetRowCursor(new[] { source.PathColumn });
         var getter = cursor.GetGetter<ReadOnlyMemory<char>>(source.PathColumn);
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, workers), CancellationToken = cancellationToken };
@@ -46,21 +48,21 @@ internal sealed class ParallelFileCacheFiller(string columnName, LoadImagesSourc
             if (n == 0)
                 break;
             int first = kept;
-            Parallel.For(0, n, options, pool.Rent, (i, _, workspace) =>
+            Parallel.For(0, n, options, () => pool.Rent(imageSize, wholeImageSide, maxImagePixels), (i, _, decoder) =>
             {
                 errors[i] = null;
                 try
                 {
                     var image = writer.Image(first + i);
-                    Decode(workspace, paths[i], image);
+                    content[first + i] = Decode(decoder, paths[i], image);
                     grey[i] = IsGrey(image, plane);
                 }
                 catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
                 {
                     errors[i] = e;
                 }
-                return workspace;
-            }, pool.Return);
+                return decoder;
+            }, pool.Add);
             for (int i = 0; i < n; i++)
             {
                 int row = read + i;
@@ -73,7 +75,10 @@ internal sealed class ParallelFileCacheFiller(string columnName, LoadImagesSourc
                     continue;
                 }
                 if (first + i != kept)
+                {
                     writer.Image(first + i).CopyTo(writer.Image(kept));
+                    content[kept] = content[first + i];
+                }
                 allGrey &= grey[i];
                 keptRows?.Add(row);
                 kept++;
@@ -86,11 +91,28 @@ internal sealed class ParallelFileCacheFiller(string columnName, LoadImagesSourc
         return (kept, allGrey);
     }
 
-    private void Decode(ImageWorkspace workspace, string path, Span<byte> destination)
+    private CropBox Decode(CacheFileDecoder decoder, string path, Span<byte> destination)
     {
         if (path.Length == 0)
             throw new EmptyPathException();
-        workspace.WriteFile(source.Resolve(path), destination);
+        return decoder.WriteFile(source.Resolve(path), destination);
+    }
+
+    /// <summary>The decoders (and their bitmaps) of the pass, reused from window to window and released at its end.</summary>
+    private sealed class DecoderPool : IDisposable
+    {
+        private readonly ConcurrentBag<CacheFileDecoder> _free = new();
+
+        public CacheFileDecoder Rent(int imageSize, int? wholeImageSide, long maxPixels)
+            => _free.TryTake(out var decoder) ? decoder : new CacheFileDecoder(imageSize, wholeImageSide, maxPixels);
+
+        public void Add(CacheFileDecoder decoder) => _free.Add(decoder);
+
+        public void Dispose()
+        {
+            while (_free.TryTake(out var decoder))
+                decoder.Dispose();
+        }
     }
 
     /// <summary>The chain's error for the row: the size limit as <see cref="InvalidDataException"/>, the rest as <see cref="InvalidOperationException"/>.</summary>

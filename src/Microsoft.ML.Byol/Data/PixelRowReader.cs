@@ -1,3 +1,4 @@
+using Microsoft.ML.Byol.Augment;
 using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Byol.Data;
@@ -22,9 +23,12 @@ internal abstract class PixelRowReader : IDisposable
     /// <summary>Advances to the next row.</summary>
     public abstract bool MoveNext();
 
-    /// <summary>Writes the current row (number <paramref name="row"/>) into <paramref name="destination"/>.</summary>
+    /// <summary>
+    /// Writes the current row (number <paramref name="row"/>) into <paramref name="destination"/> and returns where
+    /// its picture lies in it (the whole image unless it was fitted into a padded square).
+    /// </summary>
     /// <exception cref="InvalidOperationException">The row holds no usable picture.</exception>
-    public abstract void Read(int row, Span<byte> destination);
+    public abstract CropBox Read(int row, Span<byte> destination);
 
     /// <summary>The cursor's columns to activate besides the input: text columns that describe a row in errors.</summary>
     protected static IEnumerable<DataViewSchema.Column> ContextColumns(DataViewSchema schema, string columnName)

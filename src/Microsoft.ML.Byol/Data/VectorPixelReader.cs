@@ -1,4 +1,6 @@
 using System.Runtime.InteropServices;
+using Microsoft.ML.Byol.Augment;
+using Microsoft.ML.Byol.Input;
 using Microsoft.ML.Data;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -14,11 +16,11 @@ internal sealed class VectorPixelReader : PixelRowReader
 {
     private readonly DataViewRowCursor _cursor;
     private readonly ValueGetter<VBuffer<float>> _getter;
-    private readonly ImageColumn _column;
+    private readonly InputColumn _column;
     private readonly float[] _values;
     private VBuffer<float> _buffer;
 
-    public VectorPixelReader(IDataView data, ImageColumn column, int imageSize)
+    public VectorPixelReader(IDataView data, InputColumn column, int imageSize)
         : base(column.Name)
     {
         if (column.Height != imageSize || column.Width != imageSize)
@@ -39,7 +41,7 @@ internal sealed class VectorPixelReader : PixelRowReader
 
     public override bool MoveNext() => _cursor.MoveNext();
 
-    public override void Read(int row, Span<byte> destination)
+    public override CropBox Read(int row, Span<byte> destination)
     {
         try
         {
@@ -60,6 +62,7 @@ internal sealed class VectorPixelReader : PixelRowReader
                     "(the scoring transformer feeds them to the encoder as they are). Scale the column to [0, 1] first.");
             destination[i] = (byte)Math.Round(v * 255.0, MidpointRounding.AwayFromZero);
         }
+        return CropBox.Whole(_column.Height, _column.Width);
     }
 
     public override void Dispose() => _cursor.Dispose();

@@ -1,3 +1,5 @@
+using Microsoft.ML.Byol.Input;
+
 namespace Microsoft.ML.Byol.Import;
 
 /// <summary>
@@ -15,8 +17,8 @@ internal sealed record InputTransform(double[] Scale, int[] Source, double[] Off
     /// <summary>u = (p − mean) / std with the ImageNet statistics: this library's (and torchvision's) input.</summary>
     public static InputTransform ImageNet()
     {
-        var mean = Graph.ImageNetNormalization.Mean;
-        var std = Graph.ImageNetNormalization.Std;
+        var mean = ImageNetNormalization.Mean;
+        var std = ImageNetNormalization.Std;
         return new InputTransform(
             std.Select(s => 1.0 / s).ToArray(), new[] { 0, 1, 2 }, mean.Zip(std, (m, s) => -m / (double)s).ToArray(), new double[3]);
     }

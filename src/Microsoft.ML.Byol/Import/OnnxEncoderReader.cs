@@ -22,6 +22,13 @@ internal static class OnnxEncoderReader
     {
         if (model.Graph is null || model.Graph.Node.Count == 0)
             throw new InvalidDataException($"'{source}' is an ONNX model with no graph.");
+        if (model.MetadataProps.FirstOrDefault(p => p.Key == OnnxMetadataKeys.Precision) is { } precision
+            && precision.Value != nameof(ByolOnnxPrecision.Float32))
+        {
+            throw new InvalidDataException(
+                $"'{source}' is a {precision.Value} encoder (ByolOnnxPrecision); weights are imported from float32 encoders only: use the float32 file it was exported from.");
+        }
+
         var graph = new OnnxGraphView(model.Graph, source);
         var (head, stemConv, _) = InputHeadReader.Read(graph);
         if (stemConv is null)

@@ -1,4 +1,4 @@
-using Microsoft.ML.Byol.Graph;
+using Microsoft.ML.Byol.Input;
 
 namespace Microsoft.ML.Byol.Import;
 

@@ -38,16 +38,17 @@ internal sealed class ByolStep
     }
 
     /// <summary>
-    /// Runs one update on the uint8 batch <paramref name="pixels"/> [B, C, H, W] at learning rate <paramref name="lr"/>
+    /// Runs one update on the uint8 batch <paramref name="pixels"/> [B, C, H, W] (with its images' content boxes, or
+    /// null when they fill their squares: <see cref="Data.ImageStore.ContentOf"/>) at learning rate <paramref name="lr"/>
     /// and EMA rate <paramref name="tau"/>. Returns the step's loss and projection std as 0-dim tensors on the device,
     /// owned by the caller: reading them is what waits for the device (<see cref="StepValueQueue"/>).
     /// </summary>
-    public StepOutput Run(Tensor pixels, double lr, double tau, Generator generator)
+    public StepOutput Run(Tensor pixels, IReadOnlyList<CropBox>? content, double lr, double tau, Generator generator)
     {
         using var scope = NewDisposeScope();
         var x = ByteImages.ToFloatRgb(pixels, _device);
-        var v = _kernels.Layout(_t.Apply(x, generator));            // v = t(x), every random value drawn per image
-        var vPrime = _kernels.Layout(_tPrime.Apply(x, generator));  // v′ = t′(x)
+        var v = _kernels.Layout(_t.Apply(x, generator, content));            // v = t(x), every random value drawn per image
+        var vPrime = _kernels.Layout(_tPrime.Apply(x, generator, content));  // v′ = t′(x)
         _phases?.End(PhaseTimer.Phase.Augment);
 
         var output = _network.Forward(v, vPrime);        // L = ℓ(q(z), sg(z′ξ)) + ℓ(q(z′), sg(zξ))

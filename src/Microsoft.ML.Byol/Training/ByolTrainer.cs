@@ -151,8 +151,9 @@ internal sealed class ByolTrainer
 
                     double lr = _run.LearningRateAt(step), tau = _run.TauAt(step);
                     phases?.StartStep();
-                    using (var pixels = _store.Gather(_permutation.AsSpan(checked((int)(inEpoch * plan.BatchSize)), plan.BatchSize), _execution.PinHostMemory))
-                        pending.Add(step, lr, tau, update.Run(pixels, lr, tau, generator));
+                    var batch = _permutation.AsSpan(checked((int)(inEpoch * plan.BatchSize)), plan.BatchSize);
+                    using (var pixels = _store.Gather(batch, _execution.PinHostMemory))
+                        pending.Add(step, lr, tau, update.Run(pixels, _store.ContentOf(batch), lr, tau, generator));
                     long done = step + 1;
                     bool monitorDue = done % _monitorEvery == 0 || done == plan.TotalSteps;
                     bool checkpointDue = checkpoints is not null && done % _options.CheckpointEverySteps == 0 && done < plan.TotalSteps;

@@ -10,7 +10,8 @@ namespace Microsoft.ML.Byol.Training;
 /// The kNN monitor of the spec's evaluation protocol: embeddings y of the online encoder (eval mode, the cached
 /// centre view, no augmentation) of a labelled memory bank and a held-out query slice; each query's class is the
 /// cosine-similarity-weighted vote (weights exp(sim / T), T = 0.1) of its k = 200 nearest bank images. The labels are
-/// used here only; they never reach the BYOL loss.
+/// used here only; they never reach the BYOL loss. The centre view is <see cref="CenterView"/> of the cached image: the
+/// centre square of its content, at the encoder's input size.
 /// </summary>
 internal sealed class KnnMonitor
 {
@@ -23,9 +24,10 @@ internal sealed class KnnMonitor
     private readonly long[] _bankLabels;
     private readonly long[] _queryLabels;
     private readonly int _classes;
+    private readonly int _imageSize;
 
-    private KnnMonitor(ImageStore store, long[] bank, long[] queries, long[] bankLabels, long[] queryLabels, int classes)
-        => (_store, _bank, _queries, _bankLabels, _queryLabels, _classes) = (store, bank, queries, bankLabels, queryLabels, classes);
+    private KnnMonitor(ImageStore store, long[] bank, long[] queries, long[] bankLabels, long[] queryLabels, int classes, int imageSize)
+        => (_store, _bank, _queries, _bankLabels, _queryLabels, _classes, _imageSize) = (store, bank, queries, bankLabels, queryLabels, classes, imageSize);
 
     /// <summary>Images in the memory bank.</summary>
     public int BankSize => _bank.Length;
@@ -42,8 +44,9 @@ internal sealed class KnnMonitor
     /// <param name="seed">Seed of the slice choice.</param>
     /// <param name="maxBank">Largest memory bank.</param>
     /// <param name="maxQueries">Largest query slice.</param>
+    /// <param name="imageSize">The encoder's input side (null: the cache's side).</param>
     /// <exception cref="ArgumentException">Too few labelled rows, or fewer than two classes.</exception>
-    public static KnnMonitor Create(ImageStore store, IReadOnlyList<int> labels, int seed, int maxBank = 3000, int maxQueries = 1000)
+    public static KnnMonitor Create(ImageStore store, IReadOnlyList<int> labels, int seed, int maxBank = 3000, int maxQueries = 1000, int? imageSize = null)
     {
         if (labels.Count != store.Count)
             throw new ArgumentException($"The monitor has {labels.Count} labels for {store.Count} images.", nameof(labels));
@@ -60,7 +63,7 @@ internal sealed class KnnMonitor
         var q = Take(0, queries);
         var b = Take(queries, bank);
         return new KnnMonitor(store, b, q, b.Select(i => (long)labels[(int)i]).ToArray(), q.Select(i => (long)labels[(int)i]).ToArray(),
-            labels.Max() + 1);
+            labels.Max() + 1, imageSize ?? store.Height);
     }
 
     /// <summary>kNN top-1 accuracy (0 to 1) of <paramref name="encoder"/>; leaves it in eval mode.</summary>
@@ -89,8 +92,9 @@ internal sealed class KnnMonitor
         var parts = new List<Tensor>();
         for (int start = 0; start < indices.Length; start += Batch)
         {
-            using var pixels = _store.Gather(indices.AsSpan(start, Math.Min(Batch, indices.Length - start)));
-            parts.Add(encoder.call(Normalize.ImageNet(ByteImages.ToFloatRgb(pixels, device))));
+            var batch = indices.AsSpan(start, Math.Min(Batch, indices.Length - start));
+            using var pixels = _store.Gather(batch);
+            parts.Add(encoder.call(Normalize.ImageNet(CenterView.Apply(ByteImages.ToFloatRgb(pixels, device), _store.ContentOf(batch), _imageSize))));
         }
         return nn.functional.normalize(cat(parts, 0), dim: 1);
     }

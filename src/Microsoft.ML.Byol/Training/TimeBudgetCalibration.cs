@@ -57,7 +57,7 @@ internal static class TimeBudgetCalibration
             for (int j = 0; j < indices.Length; j++)
                 indices[j] = random.Next(store.Count);
             using var pixels = store.Gather(indices, execution.PinHostMemory);
-            using var output = step.Run(pixels, run.LearningRateAt(run.Plan.WarmupSteps), run.TauBase, generator);
+            using var output = step.Run(pixels, store.ContentOf(indices), run.LearningRateAt(run.Plan.WarmupSteps), run.TauBase, generator);
             output.Read(); // waits for the device, so the timed steps are whole steps (one read per step: an upper bound)
         }
         double perStep = timed.Elapsed.TotalSeconds / TimedSteps;

@@ -1,7 +1,7 @@
 using Microsoft.ML.Byol.Embedding;
+using Microsoft.ML.Byol.Input;
 using Microsoft.ML.Byol.Onnx.Tests.Support;
 using Microsoft.ML.Data;
-using Microsoft.ML.Transforms.Image;
 using SkiaSharp;
 
 namespace Microsoft.ML.Byol.Onnx.Tests.Embedder;
@@ -70,9 +70,7 @@ public sealed class ExifOrientationTests : IDisposable
     [Fact]
     public void DirectDecoder_GivesTheChainsPixels_TagIgnored()
     {
-        var chain = _ml.Transforms.ResizeImages("R", TestEncoder.ImageSize, TestEncoder.ImageSize, "Image",
-                ImageResizingEstimator.ResizingKind.IsoCrop, ImageResizingEstimator.Anchor.Center)
-            .Append(_ml.Transforms.ExtractPixels("P", "R", interleavePixelColors: false, scaleImage: 1f / 255f))
+        var chain = PixelChain.Create(_ml.Transforms, "P", "R", "Image", TestEncoder.ImageSize, PixelValues.UnitFloats)
             .Fit(Load(_rotated)).Transform(Load(_plain, _rotated))
             .GetColumn<VBuffer<float>>("P").Select(v => v.DenseValues().ToArray()).ToArray();
         using var workspace = new ImageWorkspace(TestEncoder.ImageSize);

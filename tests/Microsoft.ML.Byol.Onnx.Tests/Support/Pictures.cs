@@ -1,3 +1,4 @@
+using Microsoft.ML.Byol.Input;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
 
@@ -55,12 +56,11 @@ internal static class Pictures
         return column == "Image" ? view : ml.Transforms.CopyColumns(column, "Image").Fit(view).Transform(view);
     }
 
-    /// <summary>ML.NET's ResizeImages (iso crop, centre) then ExtractPixels (planar RGB bytes), scaled to [0, 1].</summary>
+    /// <summary>The contract's ML.NET chain (ResizeImages, iso crop, centre → ExtractPixels, planar RGB bytes), scaled to [0, 1].</summary>
     public static float[][] Pixels(MLContext ml, MLImage[] images, int size = TestEncoder.ImageSize)
     {
         var data = View(ml, images);
-        var view = ml.Transforms.ResizeImages("R", size, size, "Image", ImageResizingEstimator.ResizingKind.IsoCrop, ImageResizingEstimator.Anchor.Center)
-            .Append(ml.Transforms.ExtractPixels("P", "R", outputAsFloatArray: false))
+        var view = PixelChain.Create(ml.Transforms, "P", "R", "Image", size, PixelValues.Bytes)
             .Fit(data).Transform(data);
         return view.GetColumn<VBuffer<byte>>("P").Select(v => v.DenseValues().Select(b => b / 255f).ToArray()).ToArray();
     }

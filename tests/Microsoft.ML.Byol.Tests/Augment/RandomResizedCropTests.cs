@@ -26,19 +26,29 @@ public sealed class RandomResizedCropTests
         var y1 = y.select(1, c1).data<float>().ToArray();
         var y2 = y.select(1, c2).data<float>().ToArray();
         var areas = new double[count];
+        var errors = new List<double>();
         for (int i = 0; i < count; i++)
         {
             double width = Math.Abs(x2[i] - x1[i]) * output / (c2 - c1) * side;
             double height = (y2[i] - y1[i]) * output / (c2 - c1) * side;
             double centerX = (x1[i] + x2[i]) / 2 * side, centerY = (y1[i] + y2[i]) / 2 * side;
-            width.Should().BeApproximately(boxes[i].Width, 2e-3 * side);
-            height.Should().BeApproximately(boxes[i].Height, 2e-3 * side);
-            centerX.Should().BeApproximately(boxes[i].Left + boxes[i].Width / 2.0, 2e-3 * side);
-            centerY.Should().BeApproximately(boxes[i].Top + boxes[i].Height / 2.0, 2e-3 * side);
+            // When a box is scaled down, the antialiasing filter (a triangle as wide as the scale, as torch's
+            // antialias) sampled at whole pixels has its centroid up to ~0.1 pixel off the sample point, which the
+            // width estimate magnifies by output / (c2 − c1): a bound of half a pixel each, a small mean error overall.
+            width.Should().BeApproximately(boxes[i].Width, 8e-3 * side);
+            height.Should().BeApproximately(boxes[i].Height, 8e-3 * side);
+            centerX.Should().BeApproximately(boxes[i].Left + boxes[i].Width / 2.0, 8e-3 * side);
+            centerY.Should().BeApproximately(boxes[i].Top + boxes[i].Height / 2.0, 8e-3 * side);
+            errors.Add(Math.Abs(width - boxes[i].Width));
+            errors.Add(Math.Abs(height - boxes[i].Height));
+            errors.Add(Math.Abs(centerX - boxes[i].Left - boxes[i].Width / 2.0));
+            errors.Add(Math.Abs(centerY - boxes[i].Top - boxes[i].Height / 2.0));
             areas[i] = width * height / (side * side);
             areas[i].Should().BeInRange(0.075, 1.005);
             (width / height).Should().BeInRange(0.75 - 0.05, 4.0 / 3 + 0.05);
         }
+
+        errors.Average().Should().BeLessThan(2e-3 * side);
 
         // Accepted areas of torchvision's sampler at 64 px: mean 0.484, 27.5 % below 0.3, 22 % above 0.7.
         areas.Average().Should().BeInRange(0.45, 0.52);

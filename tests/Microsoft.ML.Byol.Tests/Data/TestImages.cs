@@ -1,4 +1,5 @@
 using Microsoft.ML.Byol.Data;
+using Microsoft.ML.Byol.Input;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
 
@@ -55,11 +56,10 @@ internal static class TestImages
     public static IDataView View(MLContext ml, IEnumerable<MLImage?> images)
         => ml.Data.LoadFromEnumerable(images.Select(i => new ImageRow { Image = i }).ToList());
 
-    /// <summary>What ML.NET's ResizeImages (iso crop, centre) then ExtractPixels give: planar R, G, B bytes per row.</summary>
-    public static byte[][] MlNetPixels(MLContext ml, IDataView images, string column, int size)
+    /// <summary>What the contract's ML.NET chain (ResizeImages, centre crop unless told → ExtractPixels) gives: planar R, G, B bytes per row.</summary>
+    public static byte[][] MlNetPixels(MLContext ml, IDataView images, string column, int size, PixelResizing resizing = PixelResizing.CentreCrop)
     {
-        var view = ml.Transforms.ResizeImages("R", size, size, column, ImageResizingEstimator.ResizingKind.IsoCrop, ImageResizingEstimator.Anchor.Center)
-            .Append(ml.Transforms.ExtractPixels("P", "R", outputAsFloatArray: false))
+        var view = PixelChain.Create(ml.Transforms, "P", "R", column, size, PixelValues.Bytes, resizing)
             .Fit(images).Transform(images);
         return view.GetColumn<VBuffer<byte>>("P").Select(v => v.DenseValues().ToArray()).ToArray();
     }

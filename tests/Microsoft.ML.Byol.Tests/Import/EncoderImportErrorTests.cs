@@ -106,6 +106,19 @@ public sealed class EncoderImportErrorTests : IDisposable
             .Should().Throw<InvalidDataException>().WithMessage($"*'{path}'*no convolution*preprocessing model*");
     }
 
+    [Fact]
+    public void ALowPrecisionEncoder_IsRejected_AskingForTheFloat32File()
+    {
+        torch.random.manual_seed(2);
+        using var encoder = new ResNet(Tiny);
+        encoder.eval();
+        byte[] float32 = EncoderExporter.Export(encoder, 16, foldBatchNorm: true, null);
+        string path = Write("tiny-fp16.onnx", Float16Converter.Convert(float32, ByolEncoderInfo.FromOnnxBytes(float32)));
+
+        FluentActions.Invoking(() => EncoderImport.Read(path))
+            .Should().Throw<InvalidDataException>().WithMessage($"*'{path}'*Float16 encoder*float32 file*");
+    }
+
     public void Dispose() => _folder.Dispose();
 
     private string Write(string name, byte[] content)

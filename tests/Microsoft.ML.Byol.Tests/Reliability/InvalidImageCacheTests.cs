@@ -22,7 +22,7 @@ public sealed class InvalidImageCacheTests : IDisposable
 
     private static ImageStore Build(IDataView data, ByolInvalidImageHandling handling, List<string>? log = null, List<int>? kept = null,
         bool parallel = true, long budget = long.MaxValue)
-        => ImageCacheBuilder.Build(Ml, data, "Image", Size, budget, log is null ? null : log.Add, CancellationToken.None,
+        => ImageCacheBuilder.Build(Ml.Transforms, data, "Image", Size, budget, log is null ? null : log.Add, CancellationToken.None,
             invalidImages: handling, keptRows: kept, parallelFiles: parallel, workers: 3);
 
     [Theory]
@@ -96,7 +96,7 @@ public sealed class InvalidImageCacheTests : IDisposable
         using var store = Build(data, ByolInvalidImageHandling.Skip, kept: kept);
 
         // Labels are "row{i}", unique and in row order, so MapValueToKey gives label i to row i.
-        var labels = MonitorLabels.Read(Ml, data, "Label", kept);
+        var labels = MonitorLabels.Read(Ml.Transforms, data, "Label", kept);
 
         labels.Should().Equal(_photos.GoodRows);
         labels.Should().HaveCount(store.Count);

@@ -1,9 +1,9 @@
-using Microsoft.ML.Byol.Data;
+using Microsoft.ML.Byol.Input;
 using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Byol.Tests.Data;
 
-public sealed class ImageColumnTests
+public sealed class InputColumnTests
 {
     private sealed class Mixed
     {
@@ -38,7 +38,7 @@ public sealed class ImageColumnTests
     [Fact]
     public void DescribesImageColumns()
     {
-        var column = ImageColumn.Describe(TestImages.View(Ml, new[] { TestImages.Solid(4, 4, 1, 2, 3) }).Schema, "Image");
+        var column = InputColumn.Describe(TestImages.View(Ml, new[] { TestImages.Solid(4, 4, 1, 2, 3) }).Schema, "Image");
         column.IsImage.Should().BeTrue();
         column.Channels.Should().Be(3);
     }
@@ -49,7 +49,7 @@ public sealed class ImageColumnTests
     [InlineData("Plane", 1, 28, 28)]
     public void DescribesPixelVectors(string name, int channels, int height, int width)
     {
-        var column = ImageColumn.Describe(Data().Schema, name);
+        var column = InputColumn.Describe(Data().Schema, name);
         column.IsImage.Should().BeFalse();
         (column.Channels, column.Height, column.Width).Should().Be((channels, height, width));
     }
@@ -61,7 +61,7 @@ public sealed class ImageColumnTests
     [InlineData(1, 1, 1)]
     public void FlatSizesAreUnambiguous(int size, int channels, int side)
     {
-        ImageColumn.TryShape(new[] { size }, out int c, out int h, out int w).Should().BeTrue();
+        InputColumn.TryShape(new[] { size }, out int c, out int h, out int w).Should().BeTrue();
         (c, h, w).Should().Be((channels, side, side));
     }
 
@@ -73,7 +73,7 @@ public sealed class ImageColumnTests
     [InlineData("Hwc", "[28, 28, 3]")]
     public void WrongTypesNameTheColumnAndWhatWasFound(string name, string found)
     {
-        var act = () => ImageColumn.Describe(Data().Schema, name);
+        var act = () => InputColumn.Describe(Data().Schema, name);
         act.Should().Throw<ArgumentException>()
             .Where(e => e.Message.Contains($"'{name}'") && e.Message.Contains(found) && e.Message.Contains("MLImage") && e.Message.Contains("Single"));
     }
@@ -81,7 +81,7 @@ public sealed class ImageColumnTests
     [Fact]
     public void MissingColumnNamesTheColumn()
     {
-        var act = () => ImageColumn.Describe(Data().Schema, "Picture");
+        var act = () => InputColumn.Describe(Data().Schema, "Picture");
         act.Should().Throw<ArgumentOutOfRangeException>()
             .Where(e => e.Message.Contains("'Picture'") && e.Message.Contains("not found") && e.Message.Contains("'Gray'"));
     }
@@ -90,9 +90,9 @@ public sealed class ImageColumnTests
     public void SchemaShapeCheckAcceptsImagesAndFixedFloatVectors()
     {
         var shape = Shape(Data().Schema);
-        ImageColumn.Check(shape, "Gray");
-        ImageColumn.Check(shape, "Flat");
-        ImageColumn.Check(Shape(TestImages.View(Ml, new[] { TestImages.Solid(4, 4, 1, 2, 3) }).Schema), "Image");
+        InputColumn.Check(shape, "Gray");
+        InputColumn.Check(shape, "Flat");
+        InputColumn.Check(Shape(TestImages.View(Ml, new[] { TestImages.Solid(4, 4, 1, 2, 3) }).Schema), "Image");
     }
 
     [Theory]
@@ -101,14 +101,14 @@ public sealed class ImageColumnTests
     [InlineData("Doubles", "known-size vector of Double")]
     public void SchemaShapeCheckRejectsOtherTypes(string name, string found)
     {
-        var act = () => ImageColumn.Check(Shape(Data().Schema), name);
+        var act = () => InputColumn.Check(Shape(Data().Schema), name);
         act.Should().Throw<ArgumentException>().Where(e => e.Message.Contains($"'{name}'") && e.Message.Contains(found));
     }
 
     [Fact]
     public void SchemaShapeCheckNamesAMissingColumn()
     {
-        var act = () => ImageColumn.Check(Shape(Data().Schema), "Picture");
+        var act = () => InputColumn.Check(Shape(Data().Schema), "Picture");
         act.Should().Throw<ArgumentOutOfRangeException>().Where(e => e.Message.Contains("'Picture'"));
     }
 }

@@ -1,9 +1,10 @@
 using SkiaSharp;
 
-namespace Microsoft.ML.Byol.Embedding;
+namespace Microsoft.ML.Byol.Input;
 
 /// <summary>
-/// Resizes a bitmap to S×S the way ML.NET 5's <c>ResizeImages(S, S, IsoCrop, Center)</c> does (through
+/// The direct equivalent of <see cref="PixelChain"/>'s ResizeImages (<see cref="PixelResizing.CentreCrop"/>): resizes
+/// a bitmap to S×S the way ML.NET 5's <c>ResizeImages(S, S, IsoCrop, Center)</c> does (through
 /// <c>MLImage.CloneWithResizing</c>): the scale is the larger of S/width and S/height, the scaled image is centred
 /// with the offset and size truncated to whole pixels in single precision, and SkiaSharp draws the whole source into
 /// that rectangle of an opaque platform-colour (BGRA on little-endian Linux) S×S bitmap, zero where nothing is drawn,

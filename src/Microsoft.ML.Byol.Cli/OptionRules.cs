@@ -1,10 +1,11 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 
-namespace ByolBenchmarks;
+namespace Microsoft.ML.Byol.Cli;
 
 /// <summary>
-/// Range rules for the benchmarks' System.CommandLine options. A value whose text does not parse is left to
+/// Range rules for System.CommandLine options: the one definition used by the byol tool, and linked as source by the
+/// main job (samples/ByolFashionMnist) and the benchmarks. A value whose text does not parse is left to
 /// System.CommandLine, which reports it as a parse error (a rule never throws on it).
 /// </summary>
 internal static class OptionRules
@@ -23,6 +24,11 @@ internal static class OptionRules
     public static Option<T> NonNegative<T>(Option<T> option)
         where T : struct, IComparable<T>
         => Check(option, value => value.CompareTo(default) >= 0, "must not be negative");
+
+    /// <summary>The option's value, when given, must not be below zero.</summary>
+    public static Option<T?> NonNegative<T>(Option<T?> option)
+        where T : struct, IComparable<T>
+        => Check(option, value => value is not { } v || v.CompareTo(default) >= 0, "must not be negative");
 
     private static Option<T> Check<T>(Option<T> option, Func<T, bool> holds, string rule)
     {

@@ -1,7 +1,8 @@
 using Microsoft.ML.Byol.Networks;
+using Microsoft.ML.Byol.Training;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.Byol.Training;
+namespace Microsoft.ML.Byol.Export;
 
 /// <summary>
 /// The online encoder of a checkpoint, rebuilt on the CPU in eval mode: what a run had learnt at that step, for

@@ -1,15 +1,18 @@
 using Microsoft.ML.Byol.Embedding;
+using Microsoft.ML.Byol.Input;
+using Microsoft.ML.Byol.Onnx.Tests.Embedder;
 using Microsoft.ML.Data;
-using Microsoft.ML.Transforms.Image;
 using SkiaSharp;
 
-namespace Microsoft.ML.Byol.Onnx.Tests.Embedder;
+namespace Microsoft.ML.Byol.Onnx.Tests.Input;
 
 /// <summary>
-/// The embedder's direct decode → resize → pixels path gives, bit for bit, the floats of ML.NET's LoadImages →
-/// ResizeImages (iso crop, centre) → ExtractPixels (planar RGB, ×1/255) for the same files.
+/// The input contract's one parity test: the direct path (<see cref="ImageWorkspace"/>: decode →
+/// <see cref="IsoCropResizer"/> → <see cref="PlanarRgbWriter"/>), used by the embedder and the training cache, gives,
+/// bit for bit, what ML.NET's LoadImages → <see cref="PixelChain"/> gives for the same files: the encoder's floats
+/// (×1/255) and the training cache's bytes.
 /// </summary>
-public sealed class ImageWorkspaceTests : IDisposable
+public sealed class DirectPathParityTests : IDisposable
 {
     private const int Size = 32;
     private readonly MLContext _ml = new(seed: 1);
@@ -76,26 +79,28 @@ public sealed class ImageWorkspaceTests : IDisposable
 
     private void AssertIdentical(string[] paths)
     {
-        var expected = MLNetPixels(paths);
+        var expectedFloats = MLNetPixels<float>(paths, PixelValues.UnitFloats);
+        var expectedBytes = MLNetPixels<byte>(paths, PixelValues.Bytes);
         using var workspace = new ImageWorkspace(Size);
         for (int i = 0; i < paths.Length; i++)
         {
-            var actual = new float[3 * Size * Size];
-            workspace.WriteFile(paths[i], actual);
-            actual.Should().Equal(expected[i], $"{Path.GetFileName(paths[i])} must give ML.NET's pixels exactly");
+            var floats = new float[3 * Size * Size];
+            var bytes = new byte[3 * Size * Size];
+            workspace.WriteFile(paths[i], floats);
+            workspace.WriteFile(paths[i], bytes);
+            floats.Should().Equal(expectedFloats[i], $"{Path.GetFileName(paths[i])} must give ML.NET's pixels exactly");
+            bytes.Should().Equal(expectedBytes[i], $"{Path.GetFileName(paths[i])} must give ML.NET's bytes exactly (the training cache)");
         }
     }
 
-    /// <summary>The pixels of <see cref="ByolTransformer"/>'s own chain, from the files through LoadImages.</summary>
-    private float[][] MLNetPixels(string[] paths)
+    /// <summary>The pixels of the contract's ML.NET chain, from the files through LoadImages.</summary>
+    private T[][] MLNetPixels<T>(string[] paths, PixelValues values)
     {
         var rows = _ml.Data.LoadFromEnumerable(paths.Select(p => new PathRow { Path = p }).ToList());
         var view = _ml.Transforms.LoadImages("Image", null, "Path")
-            .Append(_ml.Transforms.ResizeImages("Resized", Size, Size, "Image", ImageResizingEstimator.ResizingKind.IsoCrop, ImageResizingEstimator.Anchor.Center))
-            .Append(_ml.Transforms.ExtractPixels("Pixels", "Resized", ImagePixelExtractingEstimator.ColorBits.Rgb,
-                ImagePixelExtractingEstimator.ColorsOrder.ARGB, interleavePixelColors: false, offsetImage: 0f, scaleImage: 1f / 255f, outputAsFloatArray: true))
+            .Append(PixelChain.Create(_ml.Transforms, "Pixels", "Resized", "Image", Size, values))
             .Fit(rows).Transform(rows);
-        return view.GetColumn<VBuffer<float>>("Pixels").Select(v => v.DenseValues().ToArray()).ToArray();
+        return view.GetColumn<VBuffer<T>>("Pixels").Select(v => v.DenseValues().ToArray()).ToArray();
     }
 
     private string Save(SKBitmap bitmap, SKEncodedImageFormat format, string name)

@@ -1,4 +1,4 @@
-namespace Microsoft.ML.Byol.Graph;
+namespace Microsoft.ML.Byol.Input;
 
 /// <summary>The per-channel RGB normalisation the encoder was trained with (ImageNet statistics, pixels in [0, 1]).</summary>
 internal static class ImageNetNormalization

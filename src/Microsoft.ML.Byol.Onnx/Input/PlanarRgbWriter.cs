@@ -1,21 +1,15 @@
 using Microsoft.ML.Data;
 
-namespace Microsoft.ML.Byol.Embedding;
+namespace Microsoft.ML.Byol.Input;
 
 /// <summary>
-/// Writes 32-bit pixels as planar R, G, B floats, as ML.NET's <c>ExtractPixels</c> does with the settings of
-/// <see cref="ByolTransformer"/>'s chain (colours Rgb, order ARGB, not interleaved, offset 0, scale 1/255, float):
-/// each value is <c>(byte - offset) * scale</c> in single precision, read from a 256-entry table that holds exactly
-/// that expression. Alpha is ignored, as <c>ExtractPixels</c> without the alpha bit does.
+/// The direct equivalent of <see cref="PixelChain"/>'s ExtractPixels: writes 32-bit pixels as planar R, G, B values
+/// with <see cref="ImageInputContract"/>'s settings (colours Rgb, order ARGB, not interleaved, offset 0; scale 1/255
+/// for floats, 1 for bytes). Each float is <c>(byte - offset) * scale</c> in single precision, read from a 256-entry
+/// table that holds exactly that expression. Alpha is ignored, as <c>ExtractPixels</c> without the alpha bit does.
 /// </summary>
 internal static class PlanarRgbWriter
 {
-    /// <summary>The chain's <c>offsetImage</c>.</summary>
-    public const float Offset = 0f;
-
-    /// <summary>The chain's <c>scaleImage</c>.</summary>
-    public const float Scale = 1f / 255f;
-
     private static readonly float[] Table = MakeTable();
 
     /// <summary>Byte output: the channel values as they are (offset 0, scale 1).</summary>
@@ -80,7 +74,7 @@ internal static class PlanarRgbWriter
         for (int v = 0; v < table.Length; v++)
         {
             byte value = (byte)v;
-            table[v] = (value - Offset) * Scale;
+            table[v] = (value - ImageInputContract.PixelOffset) * ImageInputContract.PixelScale;
         }
 
         return table;
