@@ -9,7 +9,7 @@ namespace ByolBench;
 /// <summary>The settings of one ByolBench run (the options of <see cref="ByolBenchCommand"/>).</summary>
 internal sealed record ByolBenchSettings(
     ByolArchitecture Architecture, float Width, int Size, int Batch, int Steps, int Warmup, int? Threads, int Hidden, int Projection, bool Json,
-    string? Photos = null, double SourceScale = 1.5);
+    string? Photos = null, double SourceScale = 1.5, string? Variants = null, int Rounds = 3);
 
 /// <summary>The command line (System.CommandLine): options → <see cref="ByolBenchSettings"/> → the benchmark.</summary>
 internal static class ByolBenchCommand
@@ -51,17 +51,32 @@ internal static class ByolBenchCommand
                 r.AddError("--source-scale must be between 1 and 4.");
         });
         var json = new Option<bool>("--json") { Description = "print one JSON line (the format of benchmarks/pytorch/byol_step.py) instead of the sentence" };
+        var variants = new Option<string?>("--variants")
+        {
+            Description = $"A/B: comma-separated variants of the step's kernel switches, alternated within each round in this process ({Variant.Words})",
+        };
+        variants.Validators.Add(r =>
+        {
+            if (Variant.ParseList(r.GetValueOrDefault<string?>() ?? "").Error is { } error)
+                r.AddError(error);
+        });
+        var rounds = Positive(new Option<int>("--rounds") { Description = "with --variants: rounds (medians are reported)", DefaultValueFactory = _ => 3 });
 
         var root = new RootCommand(
             "Times BYOL training steps through the public API on random 3-channel byte-valued images; the first steps are warm-up " +
             "and not counted, and the trainer's phase profile is read from the MLContext log.")
         {
-            arch, width, size, batch, steps, warmup, threads, hidden, projection, json, photos, sourceScale,
+            arch, width, size, batch, steps, warmup, threads, hidden, projection, json, photos, sourceScale, variants, rounds,
         };
+        root.Validators.Add(r =>
+        {
+            if (r.GetValue(json) && r.GetValue(variants) is not null)
+                r.AddError("--json and --variants cannot be combined.");
+        });
         root.SetAction(parse => run(new ByolBenchSettings(
             parse.GetValue(arch), parse.GetValue(width), parse.GetValue(size), parse.GetValue(batch), parse.GetValue(steps),
             parse.GetValue(warmup), parse.GetValue(threads), parse.GetValue(hidden), parse.GetValue(projection), parse.GetValue(json),
-            parse.GetValue(photos), parse.GetValue(sourceScale))));
+            parse.GetValue(photos), parse.GetValue(sourceScale), parse.GetValue(variants), parse.GetValue(rounds))));
         return root;
     }
 

@@ -67,6 +67,8 @@ internal static class Summary
         };
         if (runs[0]["version"] is { } version)
             result["version"] = version.DeepClone();
+        if (runs[0]["usefulGflopPerStep"] is { } gflop)
+            result["usefulGflopPerSecond"] = Round((double)gflop / (double)result["secondsPerStep"]!); // ByolBench's count (StepFlops.cs)
         return result;
     }
 

@@ -82,6 +82,20 @@ internal sealed class ByolNetwork : nn.Module
                     norm.eval();
     }
 
+    /// <summary>Whether the encoders' ReLUs overwrite their input (<see cref="Torch.StepKernels.InPlaceActivations"/>).</summary>
+    public bool InPlaceActivations
+    {
+        get => online_encoder.InPlaceActivations;
+        set => online_encoder.InPlaceActivations = target_encoder.InPlaceActivations = value;
+    }
+
+    /// <summary>Benchmark-only: reports the forward stages of both encoders as "online_STAGE" and "target_STAGE" (null: none).</summary>
+    public void TimeEncoderStages(Action<string, TimeSpan>? report)
+    {
+        online_encoder.StageTimed = report is null ? null : (stage, t) => report("online_" + stage, t);
+        target_encoder.StageTimed = report is null ? null : (stage, t) => report("target_" + stage, t);
+    }
+
     /// <summary>Result of one forward pass over two views.</summary>
     /// <param name="Loss">Symmetrised loss ℓ(p, z′_ξ) + ℓ(p′, z_ξ), averaged over the batch (scalar, with gradient).</param>
     /// <param name="OnlineProjection">Online projection z of view 1 (for the collapse monitor).</param>

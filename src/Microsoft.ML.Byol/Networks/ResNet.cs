@@ -54,14 +54,61 @@ internal sealed class ResNet : nn.Module<Tensor, Tensor>
     /// <summary>Architecture, width and stem of this encoder.</summary>
     public ResNetLayout Layout { get; }
 
+    /// <summary>Whether the ReLUs overwrite their input (<see cref="Torch.StepKernels.InPlaceActivations"/>), here and in every block.</summary>
+    public bool InPlaceActivations
+    {
+        get => _inPlace;
+        set
+        {
+            _inPlace = value;
+            foreach (var block in Blocks())
+                block.InPlaceActivations = value;
+        }
+    }
+
+    /// <summary>
+    /// Benchmark-only: called after each stage of <see cref="forward"/> (stem, layer1 … layer4, pool) with the stage's
+    /// name and its wall-clock time; null (the default) times nothing.
+    /// </summary>
+    public Action<string, TimeSpan>? StageTimed { get; set; }
+
+    private bool _inPlace;
+
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = nn.functional.relu(bn1.call(conv1.call(input)));
+        var stages = StageTimed is null ? null : new StageClock(StageTimed);
+        var stem = bn1.call(conv1.call(input));
+        var x = _inPlace ? stem.relu_() : nn.functional.relu(stem);
         if (maxpool is not null)
             x = maxpool.call(x);
-        x = layer4.call(layer3.call(layer2.call(layer1.call(x))));
-        return x.mean(new long[] { 2, 3 }).MoveToOuterDisposeScope();
+        stages?.End("stem");
+        x = layer1.call(x);
+        stages?.End("layer1");
+        x = layer2.call(x);
+        stages?.End("layer2");
+        x = layer3.call(x);
+        stages?.End("layer3");
+        x = layer4.call(x);
+        stages?.End("layer4");
+        var pooled = x.mean(new long[] { 2, 3 });
+        stages?.End("pool");
+        return pooled.MoveToOuterDisposeScope();
+    }
+
+    private IEnumerable<ResidualBlock> Blocks()
+        => new[] { layer1, layer2, layer3, layer4 }.SelectMany(s => s.children()).OfType<ResidualBlock>();
+
+    /// <summary>Wall-clock time of consecutive stages (CPU operators are synchronous, so a stage's time is its own).</summary>
+    private sealed class StageClock(Action<string, TimeSpan> report)
+    {
+        private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+
+        public void End(string stage)
+        {
+            report(stage, _clock.Elapsed);
+            _clock.Restart();
+        }
     }
 
     /// <summary>
@@ -84,7 +131,7 @@ internal sealed class ResNet : nn.Module<Tensor, Tensor>
                     break;
             }
         }
-        foreach (var block in new[] { layer1, layer2, layer3, layer4 }.SelectMany(s => s.children()).OfType<ResidualBlock>())
+        foreach (var block in Blocks())
             nn.init.zeros_(block.LastNorm.weight);
     }
 }

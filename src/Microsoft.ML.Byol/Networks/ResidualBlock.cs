@@ -49,14 +49,19 @@ internal sealed class ResidualBlock : nn.Module<Tensor, Tensor>
     /// <summary>The BatchNorm that closes the residual branch (its γ is zero-initialised).</summary>
     public BatchNorm2d LastNorm => bn3 ?? bn2;
 
+    /// <summary>Whether the ReLUs overwrite their input (<see cref="Torch.StepKernels.InPlaceActivations"/>).</summary>
+    public bool InPlaceActivations { get; set; }
+
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = nn.functional.relu(bn1.call(conv1.call(input)));
+        var x = Relu(bn1.call(conv1.call(input)));
         x = bn2.call(conv2.call(x));
         if (conv3 is not null && bn3 is not null)
-            x = bn3.call(conv3.call(nn.functional.relu(x)));
+            x = bn3.call(conv3.call(Relu(x)));
         var shortcut = downsample is null ? input : downsample.call(input);
-        return nn.functional.relu(x.add_(shortcut)).MoveToOuterDisposeScope();
+        return Relu(x.add_(shortcut)).MoveToOuterDisposeScope();
     }
+
+    private Tensor Relu(Tensor x) => InPlaceActivations ? x.relu_() : nn.functional.relu(x);
 }

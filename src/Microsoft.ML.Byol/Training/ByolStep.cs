@@ -1,6 +1,7 @@
 using Microsoft.ML.Byol.Augment;
 using Microsoft.ML.Byol.Networks;
 using Microsoft.ML.Byol.Optim;
+using Microsoft.ML.Byol.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -19,8 +20,11 @@ internal sealed class ByolStep
     private readonly ViewAugmenter _tPrime;
     private readonly Device _device;
     private readonly PhaseTimer? _phases;
+    private readonly StepKernels _kernels;
 
-    public ByolStep(ByolNetwork network, Lars optimizer, RunConfiguration run, Device device, PhaseTimer? phases = null)
+    /// <summary>A step over <paramref name="network"/>; <paramref name="kernels"/> (default: <see cref="StepKernels.Default"/>)
+    /// sets the activations' memory format and the ReLUs of the encoders.</summary>
+    public ByolStep(ByolNetwork network, Lars optimizer, RunConfiguration run, Device device, PhaseTimer? phases = null, StepKernels? kernels = null)
     {
         _network = network;
         _optimizer = optimizer;
@@ -28,6 +32,9 @@ internal sealed class ByolStep
         _tPrime = new ViewAugmenter(run.View2, run.Encoder.ImageSize);
         _device = device;
         _phases = phases;
+        _kernels = kernels ?? StepKernels.Default;
+        network.InPlaceActivations = _kernels.InPlaceActivations;
+        network.TimeEncoderStages(phases is { TimesStages: true } ? phases.AddStage : null);
     }
 
     /// <summary>
@@ -40,8 +47,8 @@ internal sealed class ByolStep
     {
         using var scope = NewDisposeScope();
         var x = ByteImages.ToFloatRgb(pixels, _device);
-        var v = _t.Apply(x, generator, content);         // v = t(x), every random value drawn per image
-        var vPrime = _tPrime.Apply(x, generator, content); // v′ = t′(x)
+        var v = _kernels.Layout(_t.Apply(x, generator, content));            // v = t(x), every random value drawn per image
+        var vPrime = _kernels.Layout(_tPrime.Apply(x, generator, content));  // v′ = t′(x)
         _phases?.End(PhaseTimer.Phase.Augment);
 
         var output = _network.Forward(v, vPrime);        // L = ℓ(q(z), sg(z′ξ)) + ℓ(q(z′), sg(zξ))

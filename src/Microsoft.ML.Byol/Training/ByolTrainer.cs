@@ -120,7 +120,10 @@ internal sealed class ByolTrainer
             using var best = new BestEncoder();
             var phases = PhaseTimer.FromEnvironment(_execution.SynchronizePhases ? () => cuda.synchronize(_device) : null);
             using var pending = new StepValueQueue();
-            var update = new ByolStep(_network, optimizer, _run, _device, phases);
+            var kernels = StepKernels.FromEnvironment();
+            if (kernels.Describe() is { } kernelLine)
+                Log(kernelLine);
+            var update = new ByolStep(_network, optimizer, _run, _device, phases, kernels);
             var checkpoints = _options.CheckpointDirectory is { } dir ? new CheckpointStore(dir, _options.CheckpointsToKeep, _run.ToJson(), Log) : null;
             checkpoints?.RemoveStaleTemporaryFiles();
 
@@ -173,6 +176,8 @@ internal sealed class ByolTrainer
                 Log($"BYOL: final checkpoint {Save(checkpoints, step, optimizer, generator)}");
             if (phases is not null)
                 Log(phases.Summary());
+            if (phases?.StageSummary() is { } stageLine)
+                Log(stageLine);
 
             _network.eval();
             var kept = KeepBest(best, step);

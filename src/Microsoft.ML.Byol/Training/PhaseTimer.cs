@@ -7,7 +7,11 @@ namespace Microsoft.ML.Byol.Training;
 /// Opt-in wall-clock profile of the training step, for benchmarks: set the environment variable
 /// <c>BYOL_PROFILE_PHASES=1</c> and the trainer times each step's phases with a <see cref="Stopwatch"/> and logs one
 /// summary line at the end, <c>BYOL phases: s/step over N steps (after K skipped): augment=… forward=… …</c>.
-/// <c>BYOL_PROFILE_SKIP</c> (default 1) is the number of first steps left out as warm-up.
+/// <c>BYOL_PROFILE_SKIP</c> (default 1) is the number of first steps left out as warm-up. With
+/// <c>BYOL_PROFILE_STAGES=1</c> as well (CPU only), the encoders' forward is also timed stage by stage (stem, layer1 …
+/// layer4, pool; online and target apart) and logged as a second line, <c>BYOL forward stages: …</c>. TorchSharp 0.107
+/// does not expose libtorch's autograd profiler, so per-operator times are out of reach; these are the finest wall-clock
+/// times available from C#.
 /// </summary>
 /// <remarks>
 /// CPU operators run synchronously, so phase boundaries are exact there. On CUDA the trainer passes a synchronisation
@@ -43,6 +47,7 @@ internal sealed class PhaseTimer
     internal static readonly string[] Names = Enum.GetNames<Phase>().Select(n => n.ToLowerInvariant()).ToArray();
 
     private readonly double[] _seconds = new double[Names.Length];
+    private readonly Dictionary<string, double> _stageSeconds = new(StringComparer.Ordinal);
     private readonly int _skip;
     private readonly Stopwatch _clock = new();
     private readonly Action? _synchronize;
@@ -51,7 +56,10 @@ internal sealed class PhaseTimer
     private int _seen;
 
     /// <summary>A timer that leaves the first <paramref name="skip"/> steps out of the means.</summary>
-    internal PhaseTimer(int skip, Action? synchronize = null) => (_skip, _synchronize) = (skip, synchronize);
+    internal PhaseTimer(int skip, Action? synchronize = null, bool stages = false) => (_skip, _synchronize, TimesStages) = (skip, synchronize, stages);
+
+    /// <summary>Whether the encoders' forward stages are timed too (<c>BYOL_PROFILE_STAGES</c>, CPU only).</summary>
+    public bool TimesStages { get; }
 
     /// <summary>A timer when <c>BYOL_PROFILE_PHASES</c> is 1 or true, else null.</summary>
     /// <param name="synchronize">Waits for the device before each phase boundary (null on the CPU).</param>
@@ -61,7 +69,8 @@ internal sealed class PhaseTimer
         if (value is not ("1" or "true" or "TRUE" or "True"))
             return null;
         int skip = int.TryParse(Environment.GetEnvironmentVariable("BYOL_PROFILE_SKIP"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int s) && s >= 0 ? s : 1;
-        return new PhaseTimer(skip, synchronize);
+        bool stages = synchronize is null && Environment.GetEnvironmentVariable("BYOL_PROFILE_STAGES") is "1" or "true" or "TRUE" or "True";
+        return new PhaseTimer(skip, synchronize, stages);
     }
 
     /// <summary>Starts timing a step.</summary>
@@ -82,6 +91,13 @@ internal sealed class PhaseTimer
         _last = now;
     }
 
+    /// <summary>Adds <paramref name="elapsed"/> to stage <paramref name="stage"/> of the current step (a part of a phase).</summary>
+    public void AddStage(string stage, TimeSpan elapsed)
+    {
+        if (_seen >= _skip)
+            _stageSeconds[stage] = _stageSeconds.GetValueOrDefault(stage) + elapsed.TotalSeconds;
+    }
+
     /// <summary>Ends the step; the time since the last phase counts as "other".</summary>
     public void EndStep()
     {
@@ -95,5 +111,14 @@ internal sealed class PhaseTimer
     {
         var parts = Names.Select((name, i) => string.Create(CultureInfo.InvariantCulture, $"{name}={(_steps == 0 ? 0 : _seconds[i] / _steps):G6}"));
         return $"BYOL phases: s/step over {_steps} steps (after {Math.Min(_skip, _seen)} skipped): {string.Join(" ", parts)}";
+    }
+
+    /// <summary>The stage line (mean seconds per timed step of each forward stage); null when no stage was timed.</summary>
+    public string? StageSummary()
+    {
+        if (_stageSeconds.Count == 0)
+            return null;
+        var parts = _stageSeconds.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key}={(_steps == 0 ? 0 : p.Value / _steps):G6}"));
+        return $"BYOL forward stages: s/step over {_steps} steps: {string.Join(" ", parts)}";
     }
 }
