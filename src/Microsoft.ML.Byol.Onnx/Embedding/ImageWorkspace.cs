@@ -7,20 +7,20 @@ namespace Microsoft.ML.Byol.Embedding;
 /// <summary>
 /// One thread's reusable decode → resize → pixels chain, equal to ML.NET's <c>LoadImages</c> → <c>ResizeImages</c>
 /// (iso crop, centre) → <c>ExtractPixels</c> (planar RGB, ×1/255) of <see cref="ByolTransformer"/>'s chain, without
-/// an ML.NET view: <see cref="ImageFileDecoder"/>, <see cref="IsoCropResizer"/>, <see cref="PlanarRgbWriter"/>.
+/// an ML.NET view: <see cref="ImageFileDecoder"/>, <see cref="IsoResizer"/>, <see cref="PlanarRgbWriter"/>.
 /// Its bitmaps are reused from image to image. Not thread-safe: rent one per thread from a <see cref="WorkspacePool"/>.
 /// </summary>
 internal sealed class ImageWorkspace : IDisposable
 {
     private readonly ImageFileDecoder _decoder;
-    private readonly IsoCropResizer _resizer;
+    private readonly IsoResizer _resizer;
 
     /// <param name="imageSize">The side S of the encoder's square input.</param>
     /// <param name="maxPixels">Largest image decoded, in pixels (checked on the file's header, before decoding).</param>
     public ImageWorkspace(int imageSize, long maxPixels = ImageLimits.DefaultMaxPixels)
     {
         _decoder = new ImageFileDecoder(maxPixels);
-        _resizer = new IsoCropResizer(imageSize);
+        _resizer = new IsoResizer(imageSize);
     }
 
     /// <summary>The side S of the encoder's square input.</summary>

@@ -6,7 +6,7 @@ namespace Microsoft.ML.Byol.Input;
 /// What an encoder reads, in one place: float32 [N, 3, S, S], planar R, G, B in [0, 1] (ExtractPixels' byte × 1/255),
 /// S = the encoder's image size, normalised inside the graph with <see cref="ImageNetNormalization"/>. Images reach it
 /// through <see cref="PixelChain"/> (ML.NET's ResizeImages → ExtractPixels) or its direct equivalent
-/// (<see cref="IsoCropResizer"/> → <see cref="PlanarRgbWriter"/>), bit for bit; pixel vectors are read as they are
+/// (<see cref="IsoResizer"/> → <see cref="PlanarRgbWriter"/>), bit for bit; pixel vectors are read as they are
 /// (<see cref="InputColumn"/> says which shapes), a single grey plane repeated into R, G and B.
 /// </summary>
 internal static class ImageInputContract

@@ -7,13 +7,13 @@ internal enum PixelResizing
 {
     /// <summary>
     /// ResizeImages(S, S, IsoCrop, Center): scaled so the shorter side is S, the longer side cropped about the centre
-    /// (what scoring, the embedder and the training cache do; <see cref="IsoCropResizer"/> is its direct equivalent).
+    /// (what scoring, the embedder and the training cache do; <see cref="IsoResizer"/> is its direct equivalent).
     /// </summary>
     CentreCrop,
 
     /// <summary>
     /// ResizeImages(S, S, IsoPad, Center): the whole picture scaled so the longer side is S, centred, the rest black
-    /// (what the training cache stores, so that random crops can reach every side; <see cref="IsoPadResizer"/> is its
+    /// (what the training cache stores, so that random crops can reach every side; <see cref="IsoResizer"/> is its
     /// direct equivalent).
     /// </summary>
     WholePicture,

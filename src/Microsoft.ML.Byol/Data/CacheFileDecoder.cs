@@ -8,14 +8,14 @@ namespace Microsoft.ML.Byol.Data;
 /// <summary>
 /// One thread's file → cache row chain for <see cref="ParallelFileCacheFiller"/>: with no whole-image side, the scoring
 /// view (<see cref="ImageWorkspace"/>: ML.NET's iso-crop at the training size); with one, the whole picture fitted into
-/// that square and padded (<see cref="IsoPadResizer"/>, as ML.NET's <c>ResizeImages(IsoPad)</c>), and its content
+/// that square and padded (<see cref="IsoResizer"/>, as ML.NET's <c>ResizeImages(IsoPad)</c>), and its content
 /// box. Either way the bytes equal those of ML.NET's chain for the same layout. Not thread-safe: one per thread.
 /// </summary>
 internal sealed class CacheFileDecoder : IDisposable
 {
     private readonly ImageWorkspace? _scoringView;
     private readonly ImageFileDecoder? _decoder;
-    private readonly IsoPadResizer? _fitter;
+    private readonly IsoResizer? _fitter;
     private readonly int _side;
 
     /// <param name="imageSize">The training size (the side of the scoring view).</param>
@@ -27,7 +27,7 @@ internal sealed class CacheFileDecoder : IDisposable
         {
             _side = side;
             _decoder = new ImageFileDecoder(maxPixels);
-            _fitter = new IsoPadResizer(side);
+            _fitter = new IsoResizer(side, PixelResizing.WholePicture);
         }
         else
         {
@@ -48,7 +48,7 @@ internal sealed class CacheFileDecoder : IDisposable
         }
 
         var source = _decoder!.Decode(path);
-        var content = IsoPadResizer.Content(source.Width, source.Height, _side);
+        var content = IsoResizer.Content(source.Width, source.Height, _side);
         SKBitmap fitted = _fitter!.Resize(source);
         PlanarRgbWriter.Write(fitted.GetPixelSpan(), ImageWorkspace.FormatOf(fitted), _side, _side, destination);
         return new CropBox(content.Top, content.Left, content.Height, content.Width);

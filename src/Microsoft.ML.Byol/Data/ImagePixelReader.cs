@@ -10,7 +10,7 @@ namespace Microsoft.ML.Byol.Data;
 /// Reads an MLImage column through ML.NET's own ResizeImages (isotropic, centre crop) and ExtractPixels (planar
 /// R, G, B bytes), built by <see cref="PixelChain"/>: the same pixels the scoring chain sees, before its 1/255 scale.
 /// With a whole-image side, the chain fits the whole picture into that square instead (<see cref="PixelResizing.WholePicture"/>)
-/// and each row's content box is computed from the source image's size (<see cref="IsoPadResizer.Content"/>), read
+/// and each row's content box is computed from the source image's size (<see cref="IsoResizer.Content"/>), read
 /// from the input column first: for a LoadImages column that decodes the file a second time.
 /// The column is read through <see cref="LimitedImageView"/>: when it is LoadImages' own output, each row's file header
 /// is checked against the size limit before ML.NET decodes it; otherwise the decoded image is checked (after the fact).
@@ -68,7 +68,7 @@ internal sealed class ImagePixelReader : PixelRowReader
                 _source(ref _sourceImage);
                 if (_sourceImage is { Width: > 0, Height: > 0 } image)
                 {
-                    var box = IsoPadResizer.Content(image.Width, image.Height, _size);
+                    var box = IsoResizer.Content(image.Width, image.Height, _size);
                     content = new CropBox(box.Top, box.Left, box.Height, box.Width);
                 }
             }

@@ -8,7 +8,7 @@ namespace Microsoft.ML.Byol.Onnx.Tests.Input;
 
 /// <summary>
 /// The input contract's one parity test: the direct path (<see cref="ImageWorkspace"/>: decode →
-/// <see cref="IsoCropResizer"/> → <see cref="PlanarRgbWriter"/>), used by the embedder and the training cache, gives,
+/// <see cref="IsoResizer"/> → <see cref="PlanarRgbWriter"/>), used by the embedder and the training cache, gives,
 /// bit for bit, what ML.NET's LoadImages → <see cref="PixelChain"/> gives for the same files: the encoder's floats
 /// (×1/255) and the training cache's bytes.
 /// </summary>
@@ -72,9 +72,9 @@ public sealed class DirectPathParityTests : IDisposable
     [Fact]
     public void Destination_IsMLNetsCentredIsoCrop()
     {
-        IsoCropResizer.Destination(64, 32, 32, 32).Should().Be(new SKRect(-16, 0, 48, 32));
-        IsoCropResizer.Destination(32, 64, 32, 32).Should().Be(new SKRect(0, -16, 32, 48));
-        IsoCropResizer.Destination(16, 16, 32, 32).Should().Be(new SKRect(0, 0, 32, 32));
+        IsoResizer.Destination(64, 32, 32, 32).Should().Be(new SKRect(-16, 0, 48, 32));
+        IsoResizer.Destination(32, 64, 32, 32).Should().Be(new SKRect(0, -16, 32, 48));
+        IsoResizer.Destination(16, 16, 32, 32).Should().Be(new SKRect(0, 0, 32, 32));
     }
 
     private void AssertIdentical(string[] paths)
