@@ -31,12 +31,12 @@ internal static class EncoderGraphAdapter
         string encoderInput = info.OnnxInputName, encoderOutput = info.OnnxOutputName;
 
         // Free the two names the copy must use, should any tensor of the network already carry them.
-        var used = TensorNames(graph);
+        var used = OnnxModelEdits.TensorNames(graph);
         foreach (string wanted in new[] { inputName, outputName })
         {
             if (used.Contains(wanted))
             {
-                string replacement = Unique(used, $"{Prefix}.renamed.{wanted}");
+                string replacement = OnnxModelEdits.Unique(used, $"{Prefix}.renamed.{wanted}");
                 Rename(graph, wanted, replacement);
                 encoderInput = encoderInput == wanted ? replacement : encoderInput;
                 encoderOutput = encoderOutput == wanted ? replacement : encoderOutput;
@@ -57,7 +57,7 @@ internal static class EncoderGraphAdapter
         {
             graph.Input.Add(FloatValue(inputName, 1, format.Channels * size * size));
             string shape = AddInt64(graph, used, $"{Prefix}.input_shape", 1, format.Channels, size, size);
-            string planes = format.Channels == 3 ? encoderInput : Unique(used, $"{Prefix}.grey");
+            string planes = format.Channels == 3 ? encoderInput : OnnxModelEdits.Unique(used, $"{Prefix}.grey");
             head.Add(Node("Reshape", new[] { inputName, shape }, planes));
             if (format.Channels == 1)
             {
@@ -76,23 +76,6 @@ internal static class EncoderGraphAdapter
         graph.ValueInfo.Clear();
         Float16Converter.WidenInitializers(graph); // OnnxTransformer refuses float16 initializers
         return model.ToByteArray();
-    }
-
-    private static HashSet<string> TensorNames(GraphProto graph)
-    {
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        names.UnionWith(graph.Input.Select(i => i.Name));
-        names.UnionWith(graph.Output.Select(o => o.Name));
-        names.UnionWith(graph.Initializer.Select(t => t.Name));
-        names.UnionWith(graph.ValueInfo.Select(v => v.Name));
-        foreach (var node in graph.Node)
-        {
-            names.UnionWith(node.Input);
-            names.UnionWith(node.Output);
-        }
-
-        names.Remove(string.Empty);
-        return names;
     }
 
     private static void Rename(GraphProto graph, string from, string to)
@@ -125,20 +108,9 @@ internal static class EncoderGraphAdapter
         }
     }
 
-    private static string Unique(HashSet<string> used, string hint)
-    {
-        string name = hint;
-        for (int suffix = 1; !used.Add(name); suffix++)
-        {
-            name = $"{hint}_{suffix}";
-        }
-
-        return name;
-    }
-
     private static string AddInt64(GraphProto graph, HashSet<string> used, string hint, params long[] values)
     {
-        string name = Unique(used, hint);
+        string name = OnnxModelEdits.Unique(used, hint);
         var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
         tensor.Dims.Add(values.Length);
         tensor.Int64Data.AddRange(values);

@@ -223,13 +223,7 @@ internal sealed class OnnxGraphWriter
     private static string UniqueName(HashSet<string> used, string hint)
     {
         ArgumentException.ThrowIfNullOrEmpty(hint);
-        string name = hint;
-        for (int suffix = 1; !used.Add(name); suffix++)
-        {
-            name = $"{hint}_{suffix}";
-        }
-
-        return name;
+        return OnnxModelEdits.Unique(used, hint);
     }
 
     private static ValueInfoProto FloatValueInfo(string name, long[] dimsAfterBatch)

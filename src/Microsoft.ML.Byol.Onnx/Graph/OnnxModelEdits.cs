@@ -4,7 +4,7 @@ using Onnx;
 
 namespace Microsoft.ML.Byol.Graph;
 
-/// <summary>Small edits of a parsed ONNX model shared by the precision converters: metadata, initializers, unique names.</summary>
+/// <summary>Small edits of a parsed ONNX model shared by the graph writer, the adapter for ML.NET and the precision converters: metadata, initializers, unique names.</summary>
 internal static class OnnxModelEdits
 {
     /// <summary>Sets (or replaces) one <c>metadata_props</c> entry.</summary>
@@ -51,13 +51,14 @@ internal static class OnnxModelEdits
         return tensor;
     }
 
-    /// <summary>Every tensor name the graph uses (inputs, outputs, initializers, node inputs and outputs).</summary>
+    /// <summary>Every tensor name the graph uses (inputs, outputs, initializers, value infos, node inputs and outputs).</summary>
     public static HashSet<string> TensorNames(GraphProto graph)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
         names.UnionWith(graph.Input.Select(i => i.Name));
         names.UnionWith(graph.Output.Select(o => o.Name));
         names.UnionWith(graph.Initializer.Select(t => t.Name));
+        names.UnionWith(graph.ValueInfo.Select(v => v.Name));
         foreach (var node in graph.Node)
         {
             names.UnionWith(node.Input);
