@@ -32,6 +32,8 @@ internal static class Job
 
         var options = settings.Options(data.ImageColumn);
         options.TimeBudget = TimeSpan.FromMinutes(settings.BudgetMinutes);
+        if (settings.ImageFolder is null)
+            options.SourceImageScale = 1.0; // 28 px pictures: a cache above the training size would hold no more detail, only more bytes
         options.MonitorLabelColumnName = "Label";   // kNN accuracy in the progress lines; labels never reach the BYOL loss
         options.CheckpointDirectory = Path.Combine(settings.Output, "checkpoints");
         options.Progress = new ConsoleProgress(everySteps: 20);
