@@ -118,22 +118,28 @@ internal sealed class ImageSources(ImageBatchPreprocessor preprocessor, Workspac
         }
 
         int perChunk = (count + chunks - 1) / chunks;
-        try
+        var failures = new Exception?[chunks];
+        Parallel.For(0, chunks, c =>
         {
-            Parallel.For(0, chunks, c =>
+            int first = c * perChunk, n = Math.Min(perChunk, count - first);
+            try
             {
-                int first = c * perChunk, n = Math.Min(perChunk, count - first);
                 if (n > 0)
                 {
                     fill(start + first, n, buffer.AsMemory(first * plane, n * plane));
                 }
-            });
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+            }
+            catch (Exception e)
+            {
+                failures[c] = e;
+            }
+        });
+
+        // The error of the first failing image in input order, as a sequential loop would report it (not whichever
+        // chunk happened to fail first in time).
+        if (Array.Find(failures, f => f is not null) is { } firstFailure)
         {
-            // The first failing image's error, as a sequential loop would report it.
-            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-            throw;
+            ExceptionDispatchInfo.Capture(firstFailure).Throw();
         }
     }
 }
