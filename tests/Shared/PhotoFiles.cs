@@ -74,6 +74,53 @@ internal static class PhotoFiles
     }
 
     /// <summary>
+    /// Writes a pattern JPEG or PNG cut in the middle of its image data (a JPEG's entropy-coded scan, a PNG's first
+    /// IDAT chunk), its header intact: SkiaSharp reads its size and decodes only part of the picture (incomplete
+    /// input), which ML.NET's <c>MLImage.CreateFromFile</c> accepts. Returns the path.
+    /// </summary>
+    public static string CutInImageData(string path, SKEncodedImageFormat format, int width = 64, int height = 48, int seed = 77)
+    {
+        using var bitmap = Pattern(width, height, seed);
+        var bytes = Encode(bitmap, format);
+        var (start, length) = format switch
+        {
+            SKEncodedImageFormat.Jpeg => JpegScanData(bytes),
+            SKEncodedImageFormat.Png => PngImageData(bytes),
+            _ => throw new ArgumentOutOfRangeException(nameof(format), format, "JPEG or PNG."),
+        };
+        File.WriteAllBytes(path, bytes.AsSpan(0, start + length / 2).ToArray());
+        return path;
+    }
+
+    /// <summary>Where a JPEG's entropy-coded data lies: after the start-of-scan segment, up to the end-of-image marker.</summary>
+    private static (int Start, int Length) JpegScanData(byte[] jpeg)
+    {
+        for (int at = 2; at + 4 <= jpeg.Length;)
+        {
+            if (jpeg[at] != 0xFF)
+                throw new ArgumentException($"Not a JPEG marker at byte {at}.", nameof(jpeg));
+            int start = at + 2 + BinaryPrimitives.ReadUInt16BigEndian(jpeg.AsSpan(at + 2));
+            if (jpeg[at + 1] == 0xDA)
+                return (start, jpeg.Length - 2 - start);
+            at = start;
+        }
+        throw new ArgumentException("The JPEG has no start-of-scan marker.", nameof(jpeg));
+    }
+
+    /// <summary>Where the data of a PNG's first IDAT chunk lies.</summary>
+    private static (int Start, int Length) PngImageData(byte[] png)
+    {
+        for (int at = 8; at + 8 <= png.Length;)
+        {
+            int length = BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(at));
+            if (png.AsSpan(at + 4, 4).SequenceEqual("IDAT"u8))
+                return (at + 8, length);
+            at += 12 + length;
+        }
+        throw new ArgumentException("The PNG has no IDAT chunk.", nameof(png));
+    }
+
+    /// <summary>
     /// <paramref name="jpeg"/> with an APP1 Exif segment holding one IFD entry, Orientation (0x0112) =
     /// <paramref name="orientation"/>, inserted after the SOI marker and the JFIF APP0 segment when there is one.
     /// </summary>

@@ -5,8 +5,10 @@ namespace Microsoft.ML.Byol.Embedding;
 /// <summary>
 /// Decodes image files to the pixels <c>MLImage.CreateFromFile</c> (ML.NET 5, as <c>LoadImages</c> uses) holds, with
 /// the same SkiaSharp calls: the codec's own image info, unpremultiplied alpha made premultiplied and the colour space
-/// dropped (as <c>SKBitmap.Decode</c> does), complete or incomplete input accepted, and any colour type other than
-/// BGRA or RGBA 8888 (grey PNGs and JPEGs, for example) copied to BGRA 8888 (as <c>MLImage</c> does). The decoded
+/// dropped (as <c>SKBitmap.Decode</c> does), and any colour type other than BGRA or RGBA 8888 (grey PNGs and JPEGs,
+/// for example) copied to BGRA 8888 (as <c>MLImage</c> does). One difference: a file whose data ends before the
+/// picture does (a JPEG or PNG cut short after its header) is refused as broken, where <c>MLImage</c> accepts the
+/// partial picture SkiaSharp decodes (incomplete input: the rows after the cut are filled in). The decoded
 /// bitmap is kept and reused for the next file of the same size and format, so a run of equal-sized files allocates
 /// no pixel memory. The size the file declares is checked against a limit (<see cref="ImageLimits"/>) before any pixel
 /// memory is allocated. Not thread-safe: one decoder per thread.
@@ -22,7 +24,8 @@ internal sealed class ImageFileDecoder(long maxPixels = ImageLimits.DefaultMaxPi
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">
-    /// The file is not an image SkiaSharp can decode, declares more pixels than the limit, or its pixels cannot be allocated.
+    /// The file is not an image SkiaSharp can decode, is truncated (its data ends before the picture does), declares
+    /// more pixels than the limit, or its pixels cannot be allocated.
     /// </exception>
     public SKBitmap Decode(string path)
     {
@@ -41,7 +44,8 @@ internal sealed class ImageFileDecoder(long maxPixels = ImageLimits.DefaultMaxPi
     /// <paramref name="key"/> in errors. The bitmap returned belongs to this decoder and is valid until its next call.
     /// </summary>
     /// <exception cref="InvalidDataException">
-    /// The stream is not an image SkiaSharp can decode, declares more pixels than the limit, or its pixels cannot be allocated.
+    /// The stream is not an image SkiaSharp can decode, is truncated (its data ends before the picture does), declares
+    /// more pixels than the limit, or its pixels cannot be allocated.
     /// </exception>
     public SKBitmap Decode(Stream stream, string key)
     {
@@ -71,7 +75,13 @@ internal sealed class ImageFileDecoder(long maxPixels = ImageLimits.DefaultMaxPi
         }
 
         var result = codec.GetPixels(info, bitmap.GetPixels());
-        if (result != SKCodecResult.Success && result != SKCodecResult.IncompleteInput)
+        if (result == SKCodecResult.IncompleteInput)
+        {
+            throw new InvalidDataException(
+                $"{what} is truncated or incomplete: its data ends before the picture does (SkiaSharp: {result}), so only part of it could be decoded.");
+        }
+
+        if (result != SKCodecResult.Success)
         {
             throw new InvalidDataException($"{what} could not be decoded as an image (SkiaSharp: {result}).");
         }

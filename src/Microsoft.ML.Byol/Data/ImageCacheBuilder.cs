@@ -14,7 +14,9 @@ namespace Microsoft.ML.Byol.Data;
 /// box recorded (<see cref="ImageStore.ContentBoxes"/>) so that crops are drawn from the picture only. Float-vector
 /// columns are stored as given, at the training size (their size is the scoring contract). When the column is
 /// LoadImages' own output, its files are decoded on every core (<see cref="ParallelFileCacheFiller"/>); otherwise one
-/// cursor reads it through ML.NET's transforms. Either way the cache keeps the data's order. Images where every pixel
+/// cursor reads it through ML.NET's transforms. Either way the cache keeps the data's order. Only the first pass sees
+/// the files, so only it refuses a truncated file: ML.NET decodes one cut short after its header as a partial picture
+/// and gives no sign of it, so the one-cursor pass keeps it. Images where every pixel
 /// has R = G = B in every row are kept as one channel. With <see cref="ByolInvalidImageHandling.Skip"/>, rows whose
 /// image cannot be used are left out and logged.
 /// </summary>

@@ -9,7 +9,9 @@ namespace Microsoft.ML.Byol.Data;
 /// <summary>
 /// Fills the cache from the files behind a <c>LoadImages</c> column on every core, with the project's direct decoder
 /// (<see cref="CacheFileDecoder"/>: SkiaSharp decode, ML.NET's iso-crop resize or, for whole images, its iso-pad
-/// resize, planar bytes), which gives the same bytes as ML.NET's LoadImages → ResizeImages → ExtractPixels. Paths are read through one cursor (the image column stays
+/// resize, planar bytes), which gives the same bytes as ML.NET's LoadImages → ResizeImages → ExtractPixels, except
+/// that a truncated file (which ML.NET decodes as a partial picture) is a broken row here, reported or skipped like an
+/// undecodable one. Paths are read through one cursor (the image column stays
 /// inactive, so ML.NET decodes nothing) in windows of rows; each window is decoded in parallel straight into its slots of
 /// the cache, then checked in row order: the first bad row of a window is the one reported (or skipped), and the kept
 /// images are moved down over the skipped ones, so the cache keeps the data's order. Memory in flight is one decoded and

@@ -1,5 +1,6 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Byol.Onnx.Tests.Support;
+using SkiaSharp;
 
 namespace Microsoft.ML.Byol.Onnx.Tests.Embedder;
 
@@ -32,6 +33,43 @@ public sealed class ByolEmbedderErrorTests : IDisposable
         var act = () => embedder.EmbedFiles(new[] { _files.Pngs(1)[0], bad });
 
         act.Should().Throw<InvalidDataException>().WithMessage("*not-an-image.png*");
+    }
+
+    /// <summary>A JPEG or PNG cut in its image data, header intact (ML.NET would decode it as a partial picture).</summary>
+    private string Cut(SKEncodedImageFormat format) =>
+        PhotoFiles.CutInImageData(Path.Combine(_files.Folder, $"cut-{format}.{(format == SKEncodedImageFormat.Png ? "png" : "jpg")}"), format);
+
+    [Theory]
+    [InlineData(SKEncodedImageFormat.Jpeg)]
+    [InlineData(SKEncodedImageFormat.Png)]
+    public void ImageFileCutInItsImageData_IsNamed(SKEncodedImageFormat format)
+    {
+        using var embedder = Open();
+        string cut = Cut(format);
+
+        var act = () => embedder.EmbedFiles(new[] { _files.Pngs(1)[0], cut });
+
+        act.Should().Throw<InvalidDataException>().Which.Message.Should().Contain(cut).And.Contain("truncated");
+    }
+
+    [Fact]
+    public void FailSoft_FilesAndStreamsCutInTheirImageData_CarryTheirError()
+    {
+        using var embedder = Open();
+        var good = _files.Pngs(2);
+        string[] paths = { good[0], Cut(SKEncodedImageFormat.Jpeg), good[1], Cut(SKEncodedImageFormat.Png) };
+
+        var files = embedder.EmbedEachFile(paths).ToList();
+        var streams = embedder.EmbedEachStream(paths.Select(p => (Path.GetFileName(p), (Stream)new MemoryStream(File.ReadAllBytes(p))))).ToList();
+
+        foreach (var results in new[] { files, streams })
+        {
+            results.Select(r => r.Succeeded).Should().Equal(true, false, true, false);
+            foreach (var failed in results.Where(r => !r.Succeeded))
+                failed.Error.Should().BeOfType<InvalidDataException>().Which.Message.Should().Contain(failed.Key).And.Contain("truncated");
+        }
+
+        streams[2].Vector.Should().Equal(files[2].Vector);
     }
 
     [Fact]

@@ -43,6 +43,19 @@ internal sealed class BrokenPhotoFolder : IDisposable
     /// <summary>The rows that are not broken, in order.</summary>
     public int[] GoodRows => Enumerable.Range(0, Paths.Length).Except(BadRows).ToArray();
 
+    /// <summary>
+    /// The first <paramref name="rows"/> − 2 good files with a JPEG and a PNG cut in their image data, header intact
+    /// (<see cref="PhotoFiles.CutInImageData"/>), at rows 3 and <paramref name="rows"/> − 2.
+    /// </summary>
+    public (string[] Paths, int[] CutRows) WithCutFiles(int rows = 12)
+    {
+        var paths = GoodRows.Take(rows - 2).Select(r => Paths[r]).ToList();
+        int[] cut = { 3, rows - 2 };
+        paths.Insert(cut[0], PhotoFiles.CutInImageData(System.IO.Path.Combine(Folder, "cut-in-scan.jpg"), SkiaSharp.SKEncodedImageFormat.Jpeg));
+        paths.Insert(cut[1], PhotoFiles.CutInImageData(System.IO.Path.Combine(Folder, "cut-in-idat.png"), SkiaSharp.SKEncodedImageFormat.Png));
+        return (paths.ToArray(), cut);
+    }
+
     /// <summary>LoadImages' view of <paramref name="paths"/> (default: every row), with Label = "row{i}".</summary>
     public IDataView Load(MLContext ml, IEnumerable<string>? paths = null)
     {

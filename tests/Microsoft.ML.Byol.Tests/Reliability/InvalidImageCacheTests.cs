@@ -1,13 +1,15 @@
 using Microsoft.ML.Byol.Data;
 using Microsoft.ML.Byol.Tests.Data;
 using Microsoft.ML.Byol.Torch;
+using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Byol.Reliability;
 
 /// <summary>
 /// The image cache with broken files: Skip leaves them out (in order, logged by row and file), Throw names the first
 /// one, all-bad is an error either way; the monitor labels follow the kept rows. Both the parallel direct-decoder
-/// pass and ML.NET's one-cursor chain are checked.
+/// pass and ML.NET's one-cursor chain are checked. A file cut in its image data (header intact) is broken for the
+/// direct decoder; in-memory images decoded from such a file by ML.NET are kept (the library never sees the file).
 /// </summary>
 [Trait("Category", "Reliability")]
 public sealed class InvalidImageCacheTests : IDisposable
@@ -86,6 +88,59 @@ public sealed class InvalidImageCacheTests : IDisposable
         var act = () => Build(_photos.Load(Ml, bad), ByolInvalidImageHandling.Skip, parallel: parallel);
         act.Should().Throw<InvalidOperationException>().WithMessage("Every one of the 5 rows of input column 'Image'*nothing to train on*")
             .Which.Message.Should().Contain(bad[0]);
+    }
+
+    [Fact]
+    public void Skip_FilesCutInTheirImageData_AreLeftOut_AndNamed()
+    {
+        var (paths, cut) = _photos.WithCutFiles();
+        var log = new List<string>();
+        var kept = new List<int>();
+
+        using var store = Build(_photos.Load(Ml, paths), ByolInvalidImageHandling.Skip, log, kept);
+
+        kept.Should().Equal(Enumerable.Range(0, paths.Length).Except(cut));
+        store.Count.Should().Be(paths.Length - 2);
+        string summary = log.Should().ContainSingle(l => l.StartsWith("Skipped", StringComparison.Ordinal)).Which;
+        summary.Should().Contain($"Skipped 2 of {paths.Length} rows");
+        foreach (int row in cut)
+            summary.Should().Contain($"Row {row} ").And.Contain(paths[row]);
+        summary.Should().Contain("truncated");
+    }
+
+    [Theory]
+    [InlineData(0)] // the JPEG
+    [InlineData(1)] // the PNG
+    public void Throw_AFileCutInItsImageData_NamesRowAndFile(int which)
+    {
+        var (paths, cut) = _photos.WithCutFiles();
+        string file = paths[cut[which]];
+        var rows = paths.Where((_, i) => i == cut[which] || !cut.Contains(i)).ToArray();
+        int row = Array.IndexOf(rows, file);
+
+        var act = () => Build(_photos.Load(Ml, rows), ByolInvalidImageHandling.Throw);
+
+        act.Should().Throw<InvalidOperationException>().Which.Message.Should()
+            .StartWith($"Row {row} of input column 'Image'").And.Contain(file).And.Contain("truncated");
+    }
+
+    [Fact]
+    public void InMemoryImages_AFileCutInItsImageData_IsKept_AsMlNetDecodesIt()
+    {
+        // The documented limit: an in-memory MLImage hides its file, and ML.NET decodes a cut file as a partial picture.
+        var (paths, _) = _photos.WithCutFiles();
+        var images = paths.Select(MLImage.CreateFromFile).ToList();
+        var log = new List<string>();
+        try
+        {
+            using var store = Build(TestImages.View(Ml, images), ByolInvalidImageHandling.Skip, log);
+            store.Count.Should().Be(paths.Length);
+            log.Should().NotContain(l => l.StartsWith("Skipped", StringComparison.Ordinal));
+        }
+        finally
+        {
+            images.ForEach(i => i.Dispose());
+        }
     }
 
     [Fact]

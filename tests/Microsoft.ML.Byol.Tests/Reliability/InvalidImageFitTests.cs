@@ -5,7 +5,7 @@ namespace Microsoft.ML.Byol.Reliability;
 
 /// <summary>
 /// <see cref="ByolOptions.InvalidImageHandling"/> through <see cref="ByolEstimator.Fit"/> on a folder of small photos
-/// with about 3 % broken files.
+/// with about 3 % broken files, and with a JPEG and a PNG cut in their image data (header intact).
 /// </summary>
 [Trait("Category", "Reliability")]
 public sealed class InvalidImageFitTests : IDisposable
@@ -50,6 +50,35 @@ public sealed class InvalidImageFitTests : IDisposable
 
         int first = _photos.BadRows[0];
         act.Should().Throw<InvalidOperationException>().Which.Message.Should().Contain($"Row {first} ").And.Contain(_photos.Paths[first]);
+    }
+
+    [Fact]
+    public void Skip_FilesCutInTheirImageData_AreLeftOut_AndTheLogNamesThem()
+    {
+        var ml = new MLContext(3);
+        var log = new List<string>();
+        ml.Log += (_, e) => { if (e.Message.Contains("Skipped", StringComparison.Ordinal)) lock (log) log.Add(e.Message); };
+        var (paths, cut) = _photos.WithCutFiles(rows: 20);
+
+        using var model = ml.Transforms.ByolPretrain(Tiny(ByolInvalidImageHandling.Skip)).Fit(_photos.Load(ml, paths));
+
+        model.EncoderInfo.TrainingSummary["steps"].Should().Be("2");
+        string line = log.Should().ContainSingle().Which;
+        line.Should().Contain($"Skipped 2 of {paths.Length} rows").And.Contain("truncated");
+        foreach (int row in cut)
+            line.Should().Contain($"Row {row} ").And.Contain(Path.GetFileName(paths[row]));
+    }
+
+    [Fact]
+    public void Throw_AFileCutInItsImageData_FitFailsNamingRowAndFile()
+    {
+        var ml = new MLContext(3);
+        var (paths, cut) = _photos.WithCutFiles(rows: 20);
+
+        var act = () => ml.Transforms.ByolPretrain(Tiny(ByolInvalidImageHandling.Throw)).Fit(_photos.Load(ml, paths)).Dispose();
+
+        act.Should().Throw<InvalidOperationException>().Which.Message.Should()
+            .Contain($"Row {cut[0]} ").And.Contain(paths[cut[0]]).And.Contain("truncated");
     }
 
     [Fact]
