@@ -27,18 +27,16 @@ internal static class ZipVsEmbedderCommand
             DefaultValueFactory = _ => "imagenet",
         };
         weights.AcceptOnlyFromAmong("imagenet", "random");
-        var arch = new Option<ByolArchitecture>("--arch")
+        var arch = new Option<ByolArchitecture?>("--arch")
         {
-            Description = $"with --weights random: the architecture ({string.Join(", ", Enum.GetNames<ByolArchitecture>())})",
-            DefaultValueFactory = _ => ByolArchitecture.ResNet18,
+            Description = $"with --weights random: the architecture ({string.Join(", ", Enum.GetNames<ByolArchitecture>())}; default ResNet18)",
         };
-        var width = new Option<float>("--width")
+        var width = new Option<float?>("--width")
         {
-            Description = "with --weights random: the width multiplier",
-            DefaultValueFactory = _ => 1f,
+            Description = "with --weights random: the width multiplier (default 1)",
             CustomParser = r => r.Tokens.Single().Value is var text && float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var w) && w > 0
                 ? w
-                : Fail<float>(r, $"--width must be a positive number, not '{text}'."),
+                : Fail<float?>(r, $"--width must be a positive number, not '{text}'."),
         };
         var size = Positive(new Option<int>("--size") { Description = "without --encoder: the encoder's image size (<= 64 selects the small stem for random weights)", DefaultValueFactory = _ => 224 });
         var files = new Option<string>("--files")
@@ -65,13 +63,15 @@ internal static class ZipVsEmbedderCommand
         };
         root.Validators.Add(r =>
         {
-            if (r.GetValue(encoder) is null && r.GetValue(weights) == "imagenet" && (r.GetValue(arch) != ByolArchitecture.ResNet18 || r.GetValue(width) != 1f))
-                r.AddError("--weights imagenet is ML.NET's ResNet-18 at width 1; use --weights random for another --arch or --width.");
+            if (r.GetValue(weights) == "imagenet" && (r.GetValue(arch) is not null || r.GetValue(width) is not null))
+                r.AddError("--arch and --width go with --weights random (--weights imagenet is ML.NET's ResNet-18 at width 1).");
+            if (r.GetValue(encoder) is not null && (r.GetValue(arch) is not null || r.GetValue(width) is not null))
+                r.AddError("--arch and --width make an encoder; they cannot be combined with --encoder.");
             if (r.GetValue(encoder) is { } path && !File.Exists(path))
                 r.AddError($"The encoder '{path}' does not exist.");
         });
         root.SetAction(parse => run(new ZipVsEmbedderSettings(
-            parse.GetValue(encoder), parse.GetValue(weights)!, parse.GetValue(arch), parse.GetValue(width), parse.GetValue(size), parse.GetValue(files)!,
+            parse.GetValue(encoder), parse.GetValue(weights)!, parse.GetValue(arch) ?? ByolArchitecture.ResNet18, parse.GetValue(width) ?? 1f, parse.GetValue(size), parse.GetValue(files)!,
             parse.GetValue(folder)!, parse.GetValue(fashionMnist)!, parse.GetValue(images), parse.GetValue(int8), parse.GetValue(calibration),
             parse.GetValue(rounds), parse.GetValue(batch), !parse.GetValue(noWrite))));
         return root;
