@@ -2,14 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Byol.Data;
-using SkiaSharp;
+using ByolBenchmarks;
 
 // Times the training image cache on a folder of real photos, serial (ML.NET's LoadImages → ResizeImages →
 // ExtractPixels on one cursor) against parallel (the direct decoder on every core), alternately in one run, and checks
 // that both give the same bytes. Each pass reports its process CPU time too: on a shared machine the cores busy
-// (CPU / wall) show how much of the parallelism the pass could get. Without a folder it makes one in /tmp from Debian's gnome-backgrounds
-// (/usr/share/backgrounds/gnome/*.webp, 4096×4096): the WebP files as they are, plus each cropped/resized and
-// rewritten as JPEG and PNG of several sizes and aspect ratios. Nothing is written into the repository. Usage:
+// (CPU / wall) show how much of the parallelism the pass could get. Without a folder it makes one in /tmp from Debian's
+// gnome-backgrounds (benchmarks/Shared/PhotoFolder.cs, shared with ZipVsEmbedder). Usage:
 //   dotnet run -c Release --project benchmarks/CacheBench -- [--folder /tmp/byol-cache-photos] [--size 224] [--rounds 2] [--workers N]
 //       [--whole-scale 1.5]
 // --whole-scale caches whole pictures, fitted into a square of that multiple of --size and padded, as training does
@@ -17,14 +16,13 @@ using SkiaSharp;
 var arguments = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(x => x.a[2..], x => x.i + 1 < args.Length && !args[x.i + 1].StartsWith("--", StringComparison.Ordinal) ? args[x.i + 1] : "");
 string Arg(string name, string fallback) => arguments.TryGetValue(name, out var v) ? v : fallback;
-string folder = Arg("folder", Path.Combine(Path.GetTempPath(), "byol-cache-photos"));
+string folder = Arg("folder", PhotoFolder.DefaultFolder);
 int size = int.Parse(Arg("size", "224"), CultureInfo.InvariantCulture);
 int rounds = int.Parse(Arg("rounds", "2"), CultureInfo.InvariantCulture);
 int? workers = arguments.TryGetValue("workers", out var w) ? int.Parse(w, CultureInfo.InvariantCulture) : null;
 int? wholeSide = arguments.TryGetValue("whole-scale", out var ws) ? (int)Math.Round(double.Parse(ws, CultureInfo.InvariantCulture) * size, MidpointRounding.AwayFromZero) : null;
 
-if (!Directory.Exists(folder) || Directory.GetFiles(folder).Length == 0)
-    PhotoFolder.Make("/usr/share/backgrounds/gnome", folder);
+PhotoFolder.EnsureMade(folder);
 var files = Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
 long totalBytes = files.Sum(f => new FileInfo(Path.Combine(folder, f!)).Length);
 Console.WriteLine($"{files.Count} files in {folder} ({totalBytes / 1048576.0:F0} MB): " +
@@ -65,45 +63,4 @@ return 0;
 internal sealed class PathRow
 {
     public string Path { get; set; } = "";
-}
-
-/// <summary>Makes the benchmark's photo folder from the WebP backgrounds.</summary>
-internal static class PhotoFolder
-{
-    // (width, height, format): landscape, portrait, square and panorama shapes, small to large.
-    private static readonly (int W, int H, SKEncodedImageFormat Format)[] Variants =
-    {
-        (1920, 1080, SKEncodedImageFormat.Jpeg), (800, 1200, SKEncodedImageFormat.Jpeg), (3000, 2000, SKEncodedImageFormat.Jpeg),
-        (640, 480, SKEncodedImageFormat.Png), (1024, 1024, SKEncodedImageFormat.Png), (2400, 800, SKEncodedImageFormat.Png),
-    };
-
-    public static void Make(string source, string folder)
-    {
-        Directory.CreateDirectory(folder);
-        var webps = Directory.GetFiles(source, "*.webp").Order(StringComparer.Ordinal).ToList();
-        if (webps.Count == 0)
-            throw new FileNotFoundException($"No WebP files in {source}: apt-get install gnome-backgrounds.");
-        foreach (var webp in webps)
-        {
-            string name = Path.GetFileNameWithoutExtension(webp);
-            File.Copy(webp, Path.Combine(folder, name + ".webp"), overwrite: true);
-            using var original = SKBitmap.Decode(webp);
-            foreach (var (width, height, format) in Variants)
-            {
-                using var target = new SKBitmap(width, height);
-                using (var canvas = new SKCanvas(target))
-                {
-                    // Cover: crop the centre of the square original to the target's aspect ratio.
-                    float scale = Math.Max((float)width / original.Width, (float)height / original.Height);
-                    float w = original.Width * scale, h = original.Height * scale;
-                    using var paint = new SKPaint { FilterQuality = SKFilterQuality.High };
-                    canvas.DrawBitmap(original, new SKRect((width - w) / 2, (height - h) / 2, (width + w) / 2, (height + h) / 2), paint);
-                }
-                using var image = SKImage.FromBitmap(target);
-                using var encoded = image.Encode(format, 90);
-                string extension = format == SKEncodedImageFormat.Png ? "png" : "jpg";
-                File.WriteAllBytes(Path.Combine(folder, $"{name}-{width}x{height}.{extension}"), encoded.ToArray());
-            }
-        }
-    }
 }

@@ -18,7 +18,7 @@ internal sealed class EmbedderPath(string onnxPath, int batchSize) : BenchPath("
 
 /// <summary>(a-px) ByolEmbedder.EmbedPixels on pixels already resized: ONNX Runtime alone, batched.</summary>
 internal sealed class EmbedderPixelsPath(string onnxPath, int batchSize, int imageSize)
-    : BenchPath("a-px", "ByolEmbedder.EmbedPixels (224 px floats, batched)")
+    : BenchPath("a-px", "ByolEmbedder.EmbedPixels (ready floats, batched)")
 {
     private readonly ByolEmbedder _embedder = ByolEmbedder.Load(onnxPath, new ByolEmbedderOptions { BatchSize = batchSize });
 

@@ -57,3 +57,54 @@ internal sealed class PerRowOnnxPath : BenchPath
 
     public override void Dispose() => (_chain as IDisposable)?.Dispose();
 }
+
+/// <summary>
+/// (b-row) The same ByolTransformer's per-row chain (<c>TransformPerRow</c>: ML.NET's ResizeImages → ExtractPixels →
+/// OnnxTransformer, one ONNX Runtime run per row): what <c>Transform</c> would be without its batched view.
+/// </summary>
+internal sealed class TransformerPerRowPath(MLContext ml, string onnxPath) : BenchPath("b-row", "ByolTransformer, per-row chain")
+{
+    private readonly ByolTransformer _transformer = ml.Transforms.ApplyByolEncoder(onnxPath);
+
+    public override Action Prepare(int count, int seed)
+    {
+        var data = ml.Data.LoadFromEnumerable(Inputs.Rows(count, seed));
+        return () => Drain.Column(_transformer.TransformPerRow(data), "Embedding");
+    }
+
+    public override void Dispose() => _transformer.Dispose();
+}
+
+/// <summary>
+/// (zip) The ByolTransformer saved with <c>mlContext.Model.Save</c> and reloaded in a fresh MLContext before each run
+/// (loading and one warm-up row not timed): ML.NET's own per-row chain, as an application that references only ML.NET scores it.
+/// </summary>
+internal sealed class ZipReloadPath : BenchPath
+{
+    private readonly string _zip;
+    private ITransformer? _loaded;
+
+    public ZipReloadPath(MLContext ml, string onnxPath, string zipPath) : base("zip", "model.zip reloaded in ML.NET, per row")
+    {
+        _zip = zipPath;
+        using var transformer = ml.Transforms.ApplyByolEncoder(onnxPath);
+        ml.Model.Save(transformer, inputSchema: null, zipPath); // ML.NET cannot save an image column as the input schema
+    }
+
+    public override Action Prepare(int count, int seed)
+    {
+        (_loaded as IDisposable)?.Dispose();
+        var fresh = new MLContext(1);
+        var loaded = fresh.Model.Load(_zip, out _);
+        _loaded = loaded;
+        Drain.Column(loaded.Transform(fresh.Data.LoadFromEnumerable(Inputs.Rows(1, seed))), "Embedding"); // the session's first run, untimed
+        var data = fresh.Data.LoadFromEnumerable(Inputs.Rows(count, seed));
+        return () => Drain.Column(loaded.Transform(data), "Embedding");
+    }
+
+    public override void Dispose()
+    {
+        (_loaded as IDisposable)?.Dispose();
+        File.Delete(_zip);
+    }
+}

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace EmbedBench;
 
 /// <summary>(d) TorchSharp eager inference of the same encoder: eval mode, no_grad, same batch size, on ready pixels.</summary>
-internal sealed class TorchPath(ResNet encoder, int batchSize, int imageSize) : BenchPath("d", "TorchSharp eager (224 px floats, batched)")
+internal sealed class TorchPath(ResNet encoder, int batchSize, int imageSize) : BenchPath("d", "TorchSharp eager (ready floats, batched)")
 {
     public override Action Prepare(int count, int seed)
     {
