@@ -8,15 +8,15 @@ using TorchSharp;
 namespace Microsoft.ML.Byol.Training;
 
 /// <summary>
-/// Fits a run's step count to a time budget: times a few BYOL steps of a throwaway copy of the run's network (after
-/// warm-up steps, which allocate), and one kNN monitor evaluation, then plans as many steps as fit, monitor
+/// Fits a run's step count to a time budget: times BYOL steps of a throwaway copy of the run's network until their
+/// pace settles (<see cref="StepPace"/>), and one kNN monitor evaluation, then plans as many steps as fit, monitor
 /// evaluations included (at most a tenth of the budget goes to them, and at most ten of them run during the run).
 /// The schedules are then laid over that many steps, so they run their full course.
 /// </summary>
 internal static class TimeBudgetCalibration
 {
-    public const int WarmupSteps = 2;
-    public const int TimedSteps = 5;
+    /// <summary>Share of the budget the calibration's steps may take beyond the few it always times.</summary>
+    public const double StepShare = 0.03;
 
     /// <summary>Most of the budget the monitor may take.</summary>
     public const double MonitorShare = 0.1;
@@ -48,19 +48,20 @@ internal static class TimeBudgetCalibration
             monitorSeconds = watch.Elapsed.TotalSeconds;
             network.TrainMode(run.FreezeEncoderBatchNorm);
         }
+        var pace = new StepPace(budget * StepShare);
         var timed = new Stopwatch();
-        for (int i = 0; i < WarmupSteps + TimedSteps; i++)
+        while (!pace.Done)
         {
             options.CancellationToken.ThrowIfCancellationRequested();
-            if (i == WarmupSteps)
-                timed.Start();
+            timed.Restart();
             for (int j = 0; j < indices.Length; j++)
                 indices[j] = random.Next(store.Count);
             using var pixels = store.Gather(indices, execution.PinHostMemory);
             using var output = step.Run(pixels, store.ContentOf(indices), run.LearningRateAt(run.Plan.WarmupSteps), run.TauBase, generator);
             output.Read(); // waits for the device, so the timed steps are whole steps (one read per step: an upper bound)
+            pace.Add(timed.Elapsed.TotalSeconds);
         }
-        double perStep = timed.Elapsed.TotalSeconds / TimedSteps;
+        double perStep = pace.SecondsPerStep;
 
         double seconds = budget.TotalSeconds;
         int evaluations = monitor is null ? 0
@@ -74,7 +75,8 @@ internal static class TimeBudgetCalibration
                 steps = Math.Max(1, (long)((seconds - (1 + steps / options.MonitorEverySteps!.Value) * monitorSeconds) / perStep));
             evaluations = (int)Math.Min(int.MaxValue, steps / options.MonitorEverySteps!.Value);
         }
-        log($"BYOL: time budget {budget}: {perStep:F3} s/step measured over {TimedSteps} steps" +
+        log($"BYOL: time budget {budget}: {perStep:F3} s/step (median of the last {Math.Min(StepPace.TimedSteps, pace.Seconds.Count - StepPace.WarmupSteps)} of " +
+            $"{pace.Seconds.Count} steps: {string.Join(" ", pace.Seconds.Select(s => s.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))} s)" +
             $"{(monitor is not null ? $", {monitorSeconds:F1} s per monitor evaluation ({evaluations} during the run, one at the start)" : "")} → {steps} steps " +
             $"(calibration took {clock.Elapsed.TotalSeconds:F1} s).");
         return new Fit(steps, evaluations);
