@@ -42,7 +42,7 @@ internal static class ImageInputContract
     /// again and cite it here: the ONNX head of a saved scoring chain (<see cref="Graph.EncoderGraphAdapter"/>: Concat
     /// of the grey plane <see cref="Channels"/> times) and the training batch on the device
     /// (<c>Microsoft.ML.Byol.Augment.ByteImages.ToFloatRgb</c>: <c>expand</c> to <see cref="Channels"/> planes).
-    /// <c>GreyToRgbTests</c> pins the three to the same floats.
+    /// <c>GreyToRgbTests</c> runs one grey plane through the three and requires the same planes.
     /// </remarks>
     /// <param name="pixels">Room for 3 planes of <paramref name="plane"/> values; the first <paramref name="channels"/> are written.</param>
     /// <param name="channels">Planes already written: 1 or 3.</param>
