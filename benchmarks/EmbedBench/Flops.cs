@@ -1,5 +1,4 @@
 using Microsoft.ML.Byol;
-using Microsoft.ML.Byol.Graph;
 
 namespace EmbedBench;
 
@@ -27,32 +26,17 @@ internal static class Flops
             side = (side + 2 - 3) / 2 + 1; // max-pool 3×3, stride 2, pad 1
         }
 
-        int channels = layout.StemChannels;
-        for (int stage = 0; stage < 4; stage++)
+        foreach (var block in layout.Blocks)
         {
-            int planes = layout.StageWidth(stage), outC = planes * layout.Expansion;
-            for (int block = 0; block < layout.BlocksPerStage[stage]; block++)
+            int inSide = side;
+            foreach (var conv in block.MainBranch)
             {
-                int stride = block == 0 ? ResNetLayout.StageStride(stage) : 1;
-                int inSide = side;
-                if (layout.Bottleneck)
-                {
-                    Conv(channels, planes, 1, 1, 0, inSide);
-                    side = Conv(planes, planes, 3, stride, 1, inSide);
-                    Conv(planes, outC, 1, 1, 0, side);
-                }
-                else
-                {
-                    side = Conv(channels, planes, 3, stride, 1, inSide);
-                    Conv(planes, planes, 3, 1, 1, side);
-                }
+                side = Conv(conv.InChannels, conv.OutChannels, conv.Kernel, conv.Stride, conv.Padding, side);
+            }
 
-                if (ResNetOnnxBuilder.NeedsDownsample(block, stride, channels, outC))
-                {
-                    Conv(channels, outC, 1, stride, 0, inSide);
-                }
-
-                channels = outC;
+            if (block.Shortcut is { } shortcut)
+            {
+                Conv(shortcut.InChannels, shortcut.OutChannels, shortcut.Kernel, shortcut.Stride, shortcut.Padding, inSide);
             }
         }
 

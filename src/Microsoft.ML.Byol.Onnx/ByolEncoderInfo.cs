@@ -31,6 +31,7 @@ public sealed partial class ByolEncoderInfo
         OnnxInputName = onnxInputName;
         OnnxOutputName = onnxOutputName;
         TrainingSummary = new Dictionary<string, string>(trainingSummary, StringComparer.Ordinal).AsReadOnly();
+        Training = ByolTrainingInfo.FromSummary(TrainingSummary);
     }
 
     /// <summary>The ResNet family of the encoder.</summary>
@@ -82,8 +83,18 @@ public sealed partial class ByolEncoderInfo
     /// </summary>
     public ByolOnnxPrecision Precision { get; }
 
-    /// <summary>Free-form facts about the training run (epochs, steps, batch size, final loss, ...), as written.</summary>
+    /// <summary>
+    /// Facts about the training run (steps, batch size, final loss, the run configuration as JSON, ...), as written:
+    /// the <c>byol.training.*</c> entries of the metadata, keys without the prefix. <see cref="Training"/> reads them typed.
+    /// </summary>
     public IReadOnlyDictionary<string, string> TrainingSummary { get; }
+
+    /// <summary>
+    /// The training run, typed, read from <see cref="TrainingSummary"/>: steps, batch size, final loss, training time,
+    /// initial encoder, the whole run configuration as JSON, .... Never null; its members are null where the file does
+    /// not say (older files, encoders not written by a training run).
+    /// </summary>
+    public ByolTrainingInfo Training { get; }
 
     /// <summary>Reads the encoder description from an ONNX file.</summary>
     /// <exception cref="InvalidDataException">The file is not an ONNX model written for a BYOL encoder.</exception>

@@ -55,6 +55,31 @@ internal sealed record ResNetLayout(ByolArchitecture Architecture, float WidthMu
     /// <summary>Stride of the first block of stage <paramref name="stage"/>.</summary>
     public static int StageStride(int stage) => stage == 0 ? 1 : 2;
 
+    /// <summary>
+    /// The residual blocks in network order, each with its channels, stride, convolutions and shortcut
+    /// (<see cref="ResNetBlock"/>): what the TorchSharp network builds, the ONNX writer writes and the import checks.
+    /// </summary>
+    public IReadOnlyList<ResNetBlock> Blocks
+    {
+        get
+        {
+            var blocks = new List<ResNetBlock>();
+            int inChannels = StemChannels;
+            for (int stage = 0; stage < 4; stage++)
+            {
+                int planes = StageWidth(stage), outChannels = planes * Expansion;
+                for (int index = 0; index < _blocksPerStage[stage]; index++)
+                {
+                    int stride = index == 0 ? StageStride(stage) : 1;
+                    blocks.Add(new ResNetBlock(stage, index, inChannels, planes, outChannels, stride, Bottleneck));
+                    inChannels = outChannels;
+                }
+            }
+
+            return blocks.AsReadOnly();
+        }
+    }
+
     /// <summary>The standard block counts of <paramref name="architecture"/> (torchvision's).</summary>
     public static IReadOnlyList<int> DefaultBlocksPerStage(ByolArchitecture architecture) => Array.AsReadOnly(DefaultBlocks(architecture));
 

@@ -109,6 +109,72 @@ public class ByolEncoderInfoTests
     }
 
     [Fact]
+    public void Training_IsTheSummaryTyped_WrittenAndReadByOneClass()
+    {
+        var written = new ByolTrainingInfo
+        {
+            Method = "BYOL",
+            Recipe = "short",
+            Images = 1000,
+            Steps = 12_345_678_901,
+            BatchSize = 256,
+            BaseLearningRate = 0.2,
+            TauBase = 0.996,
+            Seed = -3,
+            Device = "cuda:0",
+            TrainingTime = TimeSpan.FromSeconds(3600.04),
+            WrittenUtc = new DateTime(2026, 12, 7, 1, 2, 3, DateTimeKind.Utc),
+            Library = "Microsoft.ML.Byol 0.1.0.0",
+            InitialEncoder = "resnet18.onnx (ONNX)",
+            FinalLoss = 0.0123449,
+            Note = "kept the encoder of step 9",
+            RunConfigurationJson = "{\"Seed\":-3}",
+        };
+        var layout = new ResNetLayout(ByolArchitecture.ResNet18, 0.125f, SmallImageStem: true);
+
+        var info = ByolEncoderInfo.FromOnnxBytes(BuildModel(layout, 16, written.ToSummary()));
+
+        info.Training.Should().BeEquivalentTo(written, o => o
+            .Excluding(t => t.TrainingTime).Excluding(t => t.FinalLoss));
+        info.Training.TrainingTime.Should().Be(TimeSpan.FromSeconds(3600.0), "written to a tenth of a second");
+        info.Training.FinalLoss.Should().Be(0.01234, "written to five decimals");
+        info.Training.WrittenUtc!.Value.Kind.Should().Be(DateTimeKind.Utc);
+        info.TrainingSummary.Should().Contain("steps", "12345678901").And.Contain("date_utc", "2026-12-07T01:02:03Z")
+            .And.Contain("configuration", "{\"Seed\":-3}").And.HaveCount(16);
+    }
+
+    [Fact]
+    public void Training_OfAnOlderOrHandWrittenSummary_ReadsWhatItCan_AndNeverFails()
+    {
+        // An older file: a few summary strings, no configuration JSON.
+        var layout = new ResNetLayout(ByolArchitecture.ResNet18, 0.125f, SmallImageStem: true);
+        var old = ByolEncoderInfo.FromOnnxBytes(BuildModel(layout, 16, Summary)).Training;
+        old.Steps.Should().Be(1200);
+        old.BatchSize.Should().Be(256);
+        old.FinalLoss.Should().Be(0.4321);
+        old.RunConfigurationJson.Should().BeNull();
+        old.Should().BeEquivalentTo(new ByolTrainingInfo { Steps = 1200, BatchSize = 256, FinalLoss = 0.4321 }, "every other member is unset");
+
+        // Malformed values read as null; the text stays in TrainingSummary.
+        var malformed = new Dictionary<string, string>
+        {
+            ["steps"] = "many",
+            ["batch_size"] = "1e3",
+            ["final_loss"] = "NaN",
+            ["train_seconds"] = "-4",
+            ["date_utc"] = "yesterday",
+            ["seed"] = "99999999999",
+            ["method"] = "",
+        };
+        var info = ByolEncoderInfo.FromOnnxBytes(BuildModel(layout, 16, malformed));
+        info.Training.Should().BeEquivalentTo(new ByolTrainingInfo());
+        info.TrainingSummary.Should().Contain("steps", "many");
+
+        // No summary at all.
+        ByolEncoderInfo.FromOnnxBytes(BuildModel(layout, 16, null)).Training.Should().BeEquivalentTo(new ByolTrainingInfo());
+    }
+
+    [Fact]
     public void NonOnnxBytes_AreRejectedWithInvalidData()
     {
         var act = () => ByolEncoderInfo.FromOnnxBytes(new byte[] { 0xFF, 0xFF, 0xFF, 0xFF, 0x01, 0x02 });

@@ -79,6 +79,36 @@ public class ResNetLayoutTests
     }
 
     [Fact]
+    public void Blocks_FollowTorchvisionsRule_ProjectionWhereResolutionOrChannelsChange()
+    {
+        // Expected values from torchvision/models/resnet.py (_make_layer: downsample when stride != 1 or
+        // inplanes != planes * expansion; Bottleneck puts the stride on conv2), written out by hand.
+        var basic = new ResNetLayout(ByolArchitecture.ResNet18, 1f, false).Blocks;
+        basic.Select(b => b.Prefix).Should().Equal("layer1.0", "layer1.1", "layer2.0", "layer2.1", "layer3.0", "layer3.1", "layer4.0", "layer4.1");
+        basic.Where(b => b.HasDownsample).Select(b => b.Prefix).Should().Equal("layer2.0", "layer3.0", "layer4.0");
+        basic[2].Should().Be(new ResNetBlock(1, 0, 64, 128, 128, 2, false));
+        basic[2].MainBranch.Should().Equal(new ResNetBlock.Convolution(64, 128, 3, 2), new ResNetBlock.Convolution(128, 128, 3, 1));
+        basic[2].Shortcut.Should().Be(new ResNetBlock.Convolution(64, 128, 1, 2));
+        basic[3].Shortcut.Should().BeNull();
+        basic[3].MainBranch[0].Should().Be(new ResNetBlock.Convolution(128, 128, 3, 1));
+
+        var bottleneck = new ResNetLayout(ByolArchitecture.ResNet50, 0.5f, true).Blocks;
+        bottleneck.Should().HaveCount(16);
+        bottleneck.Where(b => b.HasDownsample).Select(b => b.Prefix).Should().Equal("layer1.0", "layer2.0", "layer3.0", "layer4.0");
+        bottleneck[0].Should().Be(new ResNetBlock(0, 0, 32, 32, 128, 1, true));
+        bottleneck[0].Shortcut.Should().Be(new ResNetBlock.Convolution(32, 128, 1, 1), "32 → 128 channels at stride 1 still needs a projection");
+        bottleneck[3].MainBranch.Should().Equal(
+            new ResNetBlock.Convolution(128, 64, 1, 1), new ResNetBlock.Convolution(64, 64, 3, 2), new ResNetBlock.Convolution(64, 256, 1, 1));
+        bottleneck[^1].OutChannels.Should().Be(new ResNetLayout(ByolArchitecture.ResNet50, 0.5f, true).EmbeddingSize);
+        bottleneck.Select(b => b.MainBranch[0].Padding).Should().AllBeEquivalentTo(0);
+        bottleneck.Select(b => b.MainBranch[1].Padding).Should().AllBeEquivalentTo(1);
+
+        var mlNet = new ResNetLayout(ByolArchitecture.ResNet18, 0.125f, false, new[] { 2, 2, 2, 3 }).Blocks;
+        mlNet.Select(b => b.Prefix).Should().EndWith(new[] { "layer4.0", "layer4.1", "layer4.2" });
+        mlNet[^1].Should().Be(new ResNetBlock(3, 2, 64, 64, 64, 1, false));
+    }
+
+    [Fact]
     public void MalformedBlocksEntry_IsNamed()
     {
         var layout = new ResNetLayout(ByolArchitecture.ResNet18, 0.125f, true);

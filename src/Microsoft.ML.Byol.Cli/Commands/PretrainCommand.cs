@@ -186,7 +186,7 @@ internal static class PretrainCommand
                 Log = log.Path,
             }.Write(outFolder);
             var kept = estimator.GetCheckpoints();
-            string steps = info.TrainingSummary.TryGetValue("steps", out var n) ? n : "?";
+            string steps = info.Training.Steps?.ToString(CultureInfo.InvariantCulture) ?? "?";
             log.Line($"byol pretrain: wrote {encoderPath} ({info}), {steps} steps; {kept.Count} checkpoint(s) in {checkpoints}");
             io.Out.WriteLine($"encoder: {encoderPath} ({info}; {steps} steps)");
             io.Out.WriteLine($"checkpoints: {checkpoints} ({kept.Count}{(kept.Count > 0 ? $", newest step {kept[kept.Count - 1].Step}" : "")})");

@@ -8,10 +8,10 @@ namespace Microsoft.ML.Byol.Graph;
 /// Makes the private copy of an encoder that ML.NET's OnnxTransformer runs: OnnxTransformer needs its column names to
 /// be the graph's tensor names, and runs one row at a time. The copy gets a batch-1 input named after the input
 /// column, a head that turns that input into the encoder's [1, 3, S, S] pixels (Reshape of a flat vector; Concat of
-/// one grey plane into three), and an output named after the output column, reshaped to [D] so the column is a
-/// vector of exactly EmbeddingSize floats. The network in between is untouched, except that float16 initializers (of a
-/// <see cref="ByolOnnxPrecision.Float16"/> encoder) are stored as float32 and cast back, because OnnxTransformer
-/// knows no float16 initializer.
+/// one grey plane into three, the rule of <see cref="ImageInputContract.RepeatGreyPlane"/>), and an output named after
+/// the output column, reshaped to [D] so the column is a vector of exactly EmbeddingSize floats. The network in
+/// between is untouched, except that float16 initializers (of a <see cref="ByolOnnxPrecision.Float16"/> encoder) are
+/// stored as float32 and cast back, because OnnxTransformer knows no float16 initializer.
 /// </summary>
 internal static class EncoderGraphAdapter
 {
@@ -61,7 +61,9 @@ internal static class EncoderGraphAdapter
             head.Add(Node("Reshape", new[] { inputName, shape }, planes));
             if (format.Channels == 1)
             {
-                head.Add(Node("Concat", new[] { planes, planes, planes }, encoderInput, OnnxAttributes.Int("axis", 1)));
+                // The grey → RGB rule of ImageInputContract.RepeatGreyPlane, as a node: R = G = B = the grey plane.
+                var copies = Enumerable.Repeat(planes, ImageInputContract.Channels).ToArray();
+                head.Add(Node("Concat", copies, encoderInput, OnnxAttributes.Int("axis", 1)));
             }
         }
 

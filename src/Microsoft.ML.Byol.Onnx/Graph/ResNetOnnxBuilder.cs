@@ -30,20 +30,9 @@ internal static class ResNetOnnxBuilder
         x = Normalise(writer, x);
         x = Stem(layers, layout, x);
 
-        int inChannels = layout.StemChannels;
-        for (int stage = 0; stage < 4; stage++)
+        foreach (var block in layout.Blocks)
         {
-            int planes = layout.StageWidth(stage);
-            for (int block = 0; block < layout.BlocksPerStage[stage]; block++)
-            {
-                int stride = block == 0 ? ResNetLayout.StageStride(stage) : 1;
-                string prefix = $"layer{stage + 1}.{block}";
-                bool downsample = NeedsDownsample(block, stride, inChannels, planes * layout.Expansion);
-                x = layout.Bottleneck
-                    ? Bottleneck(layers, prefix, x, inChannels, planes, stride, layout.Expansion, downsample)
-                    : Basic(layers, prefix, x, inChannels, planes, stride, downsample);
-                inChannels = planes * layout.Expansion;
-            }
+            x = Block(layers, block, x);
         }
 
         x = writer.GlobalAveragePool(x, "avgpool");
@@ -63,10 +52,6 @@ internal static class ResNetOnnxBuilder
         ResNetLayout layout, int imageSize, Func<string, (float[] Data, long[] Shape)> weights, bool foldBatchNorm,
         IReadOnlyDictionary<string, string>? trainingSummary = null) =>
         CreateWriter(layout, imageSize, weights, foldBatchNorm, trainingSummary).ToBytes();
-
-    /// <summary>True when torchvision gives this block a downsample shortcut (first block of a stage only).</summary>
-    public static bool NeedsDownsample(int blockIndex, int stride, int inChannels, int outChannels) =>
-        blockIndex == 0 && (stride != 1 || inChannels != outChannels);
 
     private static string Normalise(OnnxGraphWriter writer, string pixels)
     {
@@ -88,28 +73,24 @@ internal static class ResNetOnnxBuilder
         return layers.Writer.MaxPool(x, kernel: 3, stride: 2, pad: 1, name: "maxpool");
     }
 
-    private static string Basic(ConvBnWriter layers, string prefix, string x, int inChannels, int planes, int stride, bool downsample)
+    /// <summary>One residual block: the main branch (ReLU after every convolution but the last), the shortcut, Add, ReLU.</summary>
+    private static string Block(ConvBnWriter layers, ResNetBlock block, string x)
     {
-        string y = layers.ConvBn(x, $"{prefix}.conv1", $"{prefix}.bn1", inChannels, planes, 3, stride, 1, relu: true);
-        y = layers.ConvBn(y, $"{prefix}.conv2", $"{prefix}.bn2", planes, planes, 3, 1, 1, relu: false);
-        return Residual(layers, prefix, x, y, inChannels, planes, stride, downsample);
-    }
+        string prefix = block.Prefix;
+        var main = block.MainBranch;
+        string y = x;
+        for (int i = 0; i < main.Count; i++)
+        {
+            y = ConvBn(layers, y, $"{prefix}.conv{i + 1}", $"{prefix}.bn{i + 1}", main[i], relu: i < main.Count - 1);
+        }
 
-    private static string Bottleneck(ConvBnWriter layers, string prefix, string x, int inChannels, int planes, int stride, int expansion, bool downsample)
-    {
-        int outChannels = planes * expansion;
-        string y = layers.ConvBn(x, $"{prefix}.conv1", $"{prefix}.bn1", inChannels, planes, 1, 1, 0, relu: true);
-        y = layers.ConvBn(y, $"{prefix}.conv2", $"{prefix}.bn2", planes, planes, 3, stride, 1, relu: true);
-        y = layers.ConvBn(y, $"{prefix}.conv3", $"{prefix}.bn3", planes, outChannels, 1, 1, 0, relu: false);
-        return Residual(layers, prefix, x, y, inChannels, outChannels, stride, downsample);
-    }
-
-    private static string Residual(ConvBnWriter layers, string prefix, string x, string y, int inChannels, int outChannels, int stride, bool downsample)
-    {
-        string shortcut = downsample
-            ? layers.ConvBn(x, $"{prefix}.downsample.0", $"{prefix}.downsample.1", inChannels, outChannels, 1, stride, 0, relu: false)
+        string shortcut = block.Shortcut is { } projection
+            ? ConvBn(layers, x, $"{prefix}.downsample.0", $"{prefix}.downsample.1", projection, relu: false)
             : x;
         string sum = layers.Writer.Add(y, shortcut, $"{prefix}.add");
         return layers.Writer.Relu(sum, $"{prefix}.relu");
     }
+
+    private static string ConvBn(ConvBnWriter layers, string x, string conv, string bn, ResNetBlock.Convolution c, bool relu) =>
+        layers.ConvBn(x, conv, bn, c.InChannels, c.OutChannels, c.Kernel, c.Stride, c.Padding, relu);
 }

@@ -33,9 +33,17 @@ internal static class ImageInputContract
     public const float PixelScale = 1f / 255f;
 
     /// <summary>
-    /// Repeats the first plane of <paramref name="pixels"/> into the planes after <paramref name="channels"/>, up to
-    /// <see cref="Channels"/>: a grey image (one plane) becomes R = G = B. Three planes are left as they are.
+    /// The grey → RGB rule, on host floats: repeats the first plane of <paramref name="pixels"/> into the planes after
+    /// <paramref name="channels"/>, up to <see cref="Channels"/>, so a grey image (one plane) becomes R = G = B = grey.
+    /// Three planes are left as they are.
     /// </summary>
+    /// <remarks>
+    /// The one definition of the rule (the batched scoring path calls it). The two media that cannot call it state it
+    /// again and cite it here: the ONNX head of a saved scoring chain (<see cref="Graph.EncoderGraphAdapter"/>: Concat
+    /// of the grey plane <see cref="Channels"/> times) and the training batch on the device
+    /// (<c>Microsoft.ML.Byol.Augment.ByteImages.ToFloatRgb</c>: <c>expand</c> to <see cref="Channels"/> planes).
+    /// <c>GreyToRgbTests</c> runs one grey plane through the three and requires the same planes.
+    /// </remarks>
     /// <param name="pixels">Room for 3 planes of <paramref name="plane"/> values; the first <paramref name="channels"/> are written.</param>
     /// <param name="channels">Planes already written: 1 or 3.</param>
     /// <param name="plane">Values per plane (S×S).</param>

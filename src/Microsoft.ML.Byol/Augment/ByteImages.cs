@@ -1,3 +1,4 @@
+using Microsoft.ML.Byol.Input;
 using Microsoft.ML.Byol.Torch;
 using TorchSharp;
 
@@ -8,7 +9,8 @@ internal static class ByteImages
 {
     /// <summary>
     /// uint8 [B,C,H,W] (C = 1 or 3) → float32 [B,3,H,W] in [0,1] on <paramref name="device"/>. The bytes are moved
-    /// first (a quarter of the float traffic); a single channel is replicated to three.
+    /// first (a quarter of the float traffic); a single channel is replicated to three, the grey → RGB rule of
+    /// <see cref="ImageInputContract.RepeatGreyPlane"/> (R = G = B = grey) on the device.
     /// </summary>
     public static torch.Tensor ToFloatRgb(torch.Tensor uint8Batch, torch.Device device)
     {
@@ -25,7 +27,7 @@ internal static class ByteImages
         var floats = HostToDevice.Move(uint8Batch, device).to_type(torch.ScalarType.Float32).div_(255f);
         if (floats.shape[1] == 1)
         {
-            floats = floats.expand(-1, 3, -1, -1).contiguous();
+            floats = floats.expand(-1, ImageInputContract.Channels, -1, -1).contiguous();
         }
 
         return floats.MoveToOuterDisposeScope();

@@ -174,43 +174,26 @@ internal static class OnnxEncoderReader
         var (stemWeight, stemMean) = PreprocessingFold.Fold(stem, pixels);
         Add(weights, "conv1", "bn1", stem with { Weight = stemWeight, RunningMean = stemMean });
 
-        int inChannels = layout.StemChannels, index = 0;
-        for (int stage = 0; stage < 4; stage++)
+        foreach (var (spec, index) in layout.Blocks.Select((b, i) => (b, i)))
         {
-            int planes = layout.StageWidth(stage);
-            int outChannels = planes * layout.Expansion;
-            for (int b = 0; b < layout.BlocksPerStage[stage]; b++, index++)
+            var block = blocks[index];
+            string role = $"block {index + 1} ({spec.Prefix})";
+            var main = spec.MainBranch;
+            if (block.Main.Count != main.Count)
+                throw graph.Invalid($"{role} has {block.Main.Count} convolutions in its main branch; a {(spec.Bottleneck ? "bottleneck" : "basic")} block has {main.Count}");
+            for (int u = 0; u < main.Count; u++)
+                block.Main[u].Require(graph, $"{role} conv{u + 1}", main[u].Kernel, main[u].Stride, main[u].InChannels);
+
+            if (block.Planes != spec.Planes || block.OutChannels != spec.OutChannels)
+                throw graph.Invalid($"{role} has {block.Planes} → {block.OutChannels} channels; width {layout.WidthMultiplier} gives {spec.Planes} → {spec.OutChannels}");
+            if ((block.Downsample is not null) != spec.HasDownsample)
+                throw graph.Invalid($"{role} {(spec.HasDownsample ? "lacks the projection shortcut" : "has a projection shortcut")} that a ResNet v1 {(spec.HasDownsample ? "has" : "does not have")} there");
+            for (int u = 0; u < block.Main.Count; u++)
+                Add(weights, $"{spec.Prefix}.conv{u + 1}", $"{spec.Prefix}.bn{u + 1}", block.Main[u]);
+            if (block.Downsample is { } shortcut && spec.Shortcut is { } projection)
             {
-                var block = blocks[index];
-                int stride = b == 0 ? ResNetLayout.StageStride(stage) : 1;
-                string prefix = $"layer{stage + 1}.{b}";
-                string role = $"block {index + 1} ({prefix})";
-                if (layout.Bottleneck)
-                {
-                    block.Main[0].Require(graph, $"{role} conv1", 1, 1, inChannels);
-                    block.Main[1].Require(graph, $"{role} conv2", 3, stride, planes);
-                    block.Main[2].Require(graph, $"{role} conv3", 1, 1, planes);
-                }
-                else
-                {
-                    block.Main[0].Require(graph, $"{role} conv1", 3, stride, inChannels);
-                    block.Main[1].Require(graph, $"{role} conv2", 3, 1, planes);
-                }
-
-                if (block.Planes != planes || block.OutChannels != outChannels)
-                    throw graph.Invalid($"{role} has {block.Planes} → {block.OutChannels} channels; width {layout.WidthMultiplier} gives {planes} → {outChannels}");
-                bool needsDownsample = ResNetOnnxBuilder.NeedsDownsample(b, stride, inChannels, outChannels);
-                if ((block.Downsample is not null) != needsDownsample)
-                    throw graph.Invalid($"{role} {(needsDownsample ? "lacks the projection shortcut" : "has a projection shortcut")} that a ResNet v1 {(needsDownsample ? "has" : "does not have")} there");
-                for (int u = 0; u < block.Main.Count; u++)
-                    Add(weights, $"{prefix}.conv{u + 1}", $"{prefix}.bn{u + 1}", block.Main[u]);
-                if (block.Downsample is { } shortcut)
-                {
-                    shortcut.Require(graph, $"{role} shortcut", 1, stride, inChannels);
-                    Add(weights, $"{prefix}.downsample.0", $"{prefix}.downsample.1", shortcut);
-                }
-
-                inChannels = outChannels;
+                shortcut.Require(graph, $"{role} shortcut", projection.Kernel, projection.Stride, projection.InChannels);
+                Add(weights, $"{spec.Prefix}.downsample.0", $"{spec.Prefix}.downsample.1", shortcut);
             }
         }
 

@@ -32,19 +32,12 @@ internal sealed class ResNet : nn.Module<Tensor, Tensor>
         if (!layout.SmallImageStem)
             maxpool = nn.MaxPool2d(3, stride: 2, padding: 1);
 
-        long channels = stem;
+        var blocks = layout.Blocks;
         var stages = new Sequential[4];
         for (int stage = 0; stage < 4; stage++)
         {
-            var blocks = new List<nn.Module<Tensor, Tensor>>();
-            long planes = layout.StageWidth(stage);
-            for (int block = 0; block < layout.BlocksPerStage[stage]; block++)
-            {
-                long stride = block == 0 ? ResNetLayout.StageStride(stage) : 1;
-                blocks.Add(new ResidualBlock(channels, planes, stride, layout.Bottleneck));
-                channels = planes * layout.Expansion;
-            }
-            stages[stage] = nn.Sequential(blocks);
+            stages[stage] = nn.Sequential(blocks.Where(b => b.Stage == stage)
+                .Select(b => (nn.Module<Tensor, Tensor>)new ResidualBlock(b)).ToList());
         }
         (layer1, layer2, layer3, layer4) = (stages[0], stages[1], stages[2], stages[3]);
         RegisterComponents();

@@ -5,9 +5,10 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Byol.Networks;
 
 /// <summary>
-/// A ResNet v1 residual block, basic (two 3×3 convolutions) or bottleneck (1×1 → 3×3 → 1×1, stride on the 3×3),
-/// with an optional projection shortcut <c>downsample</c> = Sequential(Conv 1×1, BatchNorm). Field names are the
-/// torchvision state_dict names (<c>conv1</c>, <c>bn1</c>, ..., <c>downsample.0</c>, <c>downsample.1</c>).
+/// A ResNet v1 residual block as <see cref="ResNetBlock"/> describes it (basic: two 3×3 convolutions; bottleneck:
+/// 1×1 → 3×3 → 1×1, stride on the 3×3), with the projection shortcut <c>downsample</c> = Sequential(Conv 1×1,
+/// BatchNorm) where the description has one. Field names are the torchvision state_dict names (<c>conv1</c>,
+/// <c>bn1</c>, ..., <c>downsample.0</c>, <c>downsample.1</c>).
 /// </summary>
 internal sealed class ResidualBlock : nn.Module<Tensor, Tensor>
 {
@@ -21,28 +22,21 @@ internal sealed class ResidualBlock : nn.Module<Tensor, Tensor>
     private readonly Sequential? downsample;
 #pragma warning restore IDE1006
 
-    public ResidualBlock(long inChannels, long planes, long stride, bool bottleneck) : base(nameof(ResidualBlock))
+    public ResidualBlock(ResNetBlock block) : base(nameof(ResidualBlock))
     {
-        long expansion = bottleneck ? 4 : 1;
-        long outChannels = planes * expansion;
-        if (bottleneck)
+        ArgumentNullException.ThrowIfNull(block);
+        var main = block.MainBranch;
+        conv1 = Conv(main[0]);
+        bn1 = nn.BatchNorm2d(main[0].OutChannels);
+        conv2 = Conv(main[1]);
+        bn2 = nn.BatchNorm2d(main[1].OutChannels);
+        if (main.Count == 3)
         {
-            conv1 = nn.Conv2d(inChannels, planes, 1, bias: false);
-            bn1 = nn.BatchNorm2d(planes);
-            conv2 = nn.Conv2d(planes, planes, 3, stride: stride, padding: 1, bias: false);
-            bn2 = nn.BatchNorm2d(planes);
-            conv3 = nn.Conv2d(planes, outChannels, 1, bias: false);
-            bn3 = nn.BatchNorm2d(outChannels);
+            conv3 = Conv(main[2]);
+            bn3 = nn.BatchNorm2d(main[2].OutChannels);
         }
-        else
-        {
-            conv1 = nn.Conv2d(inChannels, planes, 3, stride: stride, padding: 1, bias: false);
-            bn1 = nn.BatchNorm2d(planes);
-            conv2 = nn.Conv2d(planes, planes, 3, padding: 1, bias: false);
-            bn2 = nn.BatchNorm2d(planes);
-        }
-        if (stride != 1 || inChannels != outChannels)
-            downsample = nn.Sequential(nn.Conv2d(inChannels, outChannels, 1, stride: stride, bias: false), nn.BatchNorm2d(outChannels));
+        if (block.Shortcut is { } shortcut)
+            downsample = nn.Sequential(Conv(shortcut), nn.BatchNorm2d(shortcut.OutChannels));
         RegisterComponents();
     }
 
@@ -62,6 +56,9 @@ internal sealed class ResidualBlock : nn.Module<Tensor, Tensor>
         var shortcut = downsample is null ? input : downsample.call(input);
         return Relu(x.add_(shortcut)).MoveToOuterDisposeScope();
     }
+
+    private static Conv2d Conv(ResNetBlock.Convolution c) =>
+        nn.Conv2d(c.InChannels, c.OutChannels, c.Kernel, stride: c.Stride, padding: c.Padding, bias: false);
 
     private Tensor Relu(Tensor x) => InPlaceActivations ? x.relu_() : nn.functional.relu(x);
 }

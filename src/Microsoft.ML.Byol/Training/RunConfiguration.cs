@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.ML.Byol.Optim;
@@ -93,36 +92,34 @@ internal sealed record RunConfiguration
     }
 
     /// <summary>
-    /// The run in a few flat entries for the ONNX metadata (<c>byol.training.*</c>), with the whole configuration as
-    /// JSON under <c>configuration</c>.
+    /// The run as the ONNX metadata carries it (<c>byol.training.*</c>): a few facts typed by
+    /// <see cref="ByolTrainingInfo"/> (which owns their keys and formats, and reads them back as
+    /// <see cref="ByolEncoderInfo.Training"/>) and the whole configuration as JSON (<see cref="ToJson"/>).
     /// </summary>
-    public Dictionary<string, string> Summary(long stepsDone, string device, TimeSpan elapsed, double? finalLoss, string? note = null)
-    {
-        static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
-        var summary = new Dictionary<string, string>
+    public ByolTrainingInfo TrainingInfo(long stepsDone, string device, TimeSpan elapsed, double? finalLoss, string? note = null) =>
+        new()
         {
-            ["method"] = "BYOL",
-            ["recipe"] = Recipe,
-            ["images"] = Images.ToString(CultureInfo.InvariantCulture),
-            ["steps"] = stepsDone.ToString(CultureInfo.InvariantCulture),
-            ["batch_size"] = Plan.BatchSize.ToString(CultureInfo.InvariantCulture),
-            ["base_learning_rate"] = F(BaseLearningRate),
-            ["tau_base"] = F(TauBase),
-            ["seed"] = Seed.ToString(CultureInfo.InvariantCulture),
-            ["device"] = device,
-            ["train_seconds"] = F(Math.Round(elapsed.TotalSeconds, 1)),
-            ["date_utc"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
-            ["library"] = "Microsoft.ML.Byol " + typeof(RunConfiguration).Assembly.GetName().Version,
-            ["configuration"] = ToJson(),
+            Method = "BYOL",
+            Recipe = Recipe,
+            Images = Images,
+            Steps = stepsDone,
+            BatchSize = Plan.BatchSize,
+            BaseLearningRate = BaseLearningRate,
+            TauBase = TauBase,
+            Seed = Seed,
+            Device = device,
+            TrainingTime = elapsed,
+            WrittenUtc = DateTime.UtcNow,
+            Library = "Microsoft.ML.Byol " + typeof(RunConfiguration).Assembly.GetName().Version,
+            InitialEncoder = Encoder.InitialEncoder,
+            FinalLoss = finalLoss,
+            Note = note,
+            RunConfigurationJson = ToJson(),
         };
-        if (Encoder.InitialEncoder is { } initial)
-            summary["initial_encoder"] = initial;
-        if (finalLoss is { } loss)
-            summary["final_loss"] = F(Math.Round(loss, 5));
-        if (note is not null)
-            summary["note"] = note;
-        return summary;
-    }
+
+    /// <summary><see cref="TrainingInfo"/> as the summary entries the ONNX writer takes.</summary>
+    public Dictionary<string, string> Summary(long stepsDone, string device, TimeSpan elapsed, double? finalLoss, string? note = null) =>
+        TrainingInfo(stepsDone, device, elapsed, finalLoss, note).ToSummary();
 
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
