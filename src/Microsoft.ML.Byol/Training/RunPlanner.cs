@@ -24,9 +24,27 @@ internal static class RunPlanner
         if (options.TimeBudget is { } budget && run.Plan.TotalSteps > 0)
         {
             resumed = RunOfCheckpoints(options, steps => Resolve(options, store.Count, encoder, seed, initial is not null, steps).Run, log);
-            var fit = resumed is not null
-                ? new TimeBudgetCalibration.Fit(resumed.Plan.TotalSteps, 0)
-                : TimeBudgetCalibration.StepsWithin(budget, run, options, store, initial, monitor, log, threads);
+            TimeBudgetCalibration.Fit fit;
+            if (resumed is not null)
+            {
+                fit = new TimeBudgetCalibration.Fit(resumed.Plan.TotalSteps, 0);
+            }
+            else
+            {
+                // The recipe follows the run's length and the length follows the cost of a step: time the run as
+                // planned so far, re-plan over the steps that fit, and time again while the re-planned step costs
+                // something else (another batch size or head widths), so the budget is fitted to the run that trains.
+                var timed = run;
+                fit = TimeBudgetCalibration.StepsWithin(budget, timed, options, store, initial, monitor, log, threads);
+                for (int i = 1; i < MaxCalibrations; i++)
+                {
+                    var replanned = Resolve(options, store.Count, encoder, seed, initial is not null, fit.Steps).Run;
+                    if (SameStepCost(replanned, timed))
+                        break;
+                    timed = replanned;
+                    fit = TimeBudgetCalibration.StepsWithin(budget, timed, options, store, initial, monitor, log, threads);
+                }
+            }
             (run, choices) = Resolve(options, store.Count, encoder, seed, initial is not null, fit.Steps);
             evaluations = fit.MonitorEvaluations;
         }
@@ -41,6 +59,15 @@ internal static class RunPlanner
             log($"BYOL: kNN monitor every {monitorEvery} steps ({monitor.QuerySize} held-out images, bank {monitor.BankSize}).");
         return run;
     }
+
+    /// <summary>Most calibrations of one run (a run whose recipe flips at a boundary keeps the last).</summary>
+    public const int MaxCalibrations = 3;
+
+    /// <summary>Two runs whose steps cost the same time: same encoder, batch size and head widths (the views follow
+    /// the image size, not the run's length).</summary>
+    internal static bool SameStepCost(RunConfiguration a, RunConfiguration b) =>
+        a.Encoder == b.Encoder && a.Plan.BatchSize == b.Plan.BatchSize &&
+        (a.ProjectorHiddenSize, a.ProjectionSize, a.PredictorHiddenSize) == (b.ProjectorHiddenSize, b.ProjectionSize, b.PredictorHiddenSize);
 
     private static (RunConfiguration Run, IReadOnlyList<string> Choices) Resolve(ByolOptions options, int images,
         EncoderConfiguration encoder, int seed, bool pretrained, long? budgetSteps)

@@ -75,7 +75,7 @@ internal static class TimeBudgetCalibration
                 steps = Math.Max(1, (long)((seconds - (1 + steps / options.MonitorEverySteps!.Value) * monitorSeconds) / perStep));
             evaluations = (int)Math.Min(int.MaxValue, steps / options.MonitorEverySteps!.Value);
         }
-        log($"BYOL: time budget {budget}: {perStep:F3} s/step (median of the last {Math.Min(StepPace.TimedSteps, pace.Seconds.Count - StepPace.WarmupSteps)} of " +
+        log($"BYOL: time budget {budget}: batch {run.Plan.BatchSize}, heads {run.ProjectorHiddenSize} → {run.ProjectionSize}: {perStep:F3} s/step (median of the last {Math.Min(StepPace.TimedSteps, pace.Seconds.Count - StepPace.WarmupSteps)} of " +
             $"{pace.Seconds.Count} steps: {string.Join(" ", pace.Seconds.Select(s => s.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))} s)" +
             $"{(monitor is not null ? $", {monitorSeconds:F1} s per monitor evaluation ({evaluations} during the run, one at the start)" : "")} → {steps} steps " +
             $"(calibration took {clock.Elapsed.TotalSeconds:F1} s).");

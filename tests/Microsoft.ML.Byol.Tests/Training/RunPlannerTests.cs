@@ -36,4 +36,31 @@ public sealed class RunPlannerTests
         var set = RunPlanner.Plan(options, store, initial: null, seed: 1, monitor: null, _ => { });
         (set.Plan.BatchSize, set.ProjectorHiddenSize, set.PredictorHiddenSize).Should().Be((32, 100, 256));
     }
+
+    [Fact]
+    public void TimeBudget_IsCalibratedOnTheStepOfTheRunItPlans()
+    {
+        // Planned from the options alone (300 epochs) the run is 'medium': the paper's 256-wide batch and 4096-wide
+        // heads; fitted to a short budget it is 'short' (batch 128, heads 4 x the embedding). On 2026-12-07 the
+        // budget was timed on the first and spent on the second: 16 of 30 minutes used.
+        using var store = TinyRuns.Shapes(400, 16);
+        var options = new ByolOptions
+        {
+            Architecture = ByolArchitecture.ResNet18,
+            WidthMultiplier = 0.125f,
+            ImageSize = 16,
+            Device = "cpu",
+            NumberOfThreads = 1,
+            TimeBudget = TimeSpan.FromSeconds(5),
+        };
+        var log = new List<string>();
+
+        var run = RunPlanner.Plan(options, store, initial: null, seed: 1, monitor: null, log.Add);
+
+        run.Recipe.Should().Be("short");
+        var timings = log.Where(l => l.StartsWith("BYOL: time budget", StringComparison.Ordinal)).ToList();
+        timings.Should().HaveCountGreaterThan(1, "the first timing was of the 'medium' run's step");
+        timings[0].Should().Contain("batch 256, heads 4096 → 256");
+        timings[^1].Should().Contain($"batch {run.Plan.BatchSize}, heads {run.ProjectorHiddenSize} → {run.ProjectionSize}:");
+    }
 }
