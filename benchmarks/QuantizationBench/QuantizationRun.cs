@@ -41,7 +41,7 @@ internal static class QuantizationRun
         {
             var (f, floatTest) = Probe(ml, "Float32", float32, trainSplit, testSplit);
             var (q, int8Test) = Probe(ml, "Int8", int8, trainSplit, testSplit);
-            var distances = floatTest.Zip(int8Test, CosineDistance).Order().ToList();
+            var distances = floatTest.Zip(int8Test, EmbeddingDistance.Cosine).Order().ToList();
             Console.WriteLine($"cosine distance Float32 vs Int8 embeddings of the test images: mean {distances.Average():E2}, " +
                 $"median {distances[distances.Count / 2]:E2}, max {distances[^1]:E2}");
             Console.WriteLine($"linear-probe drop Float32 -> Int8: {100 * (f.LinearProbe - q.LinearProbe):F2} points; kNN drop: {100 * (f.Knn - q.Knn):F2} points " +
@@ -76,18 +76,6 @@ internal static class QuantizationRun
         return ml.Transforms.ByolPretrain(options).Fit(GreyImageView.Create(ml, train.Rows.Take(64).ToList()));
     }
 
-    private static double CosineDistance(float[] a, float[] b)
-    {
-        double dot = 0, na = 0, nb = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            dot += (double)a[i] * b[i];
-            na += (double)a[i] * a[i];
-            nb += (double)b[i] * b[i];
-        }
-
-        return 1 - dot / Math.Sqrt(na * nb);
-    }
 
     private static (FeatureProbe.Scores Scores, float[][] TestFeatures) Probe(MLContext ml, string name, string onnx, FashionMnistSplit train, FashionMnistSplit test)
     {

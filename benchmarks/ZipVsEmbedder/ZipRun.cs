@@ -154,7 +154,7 @@ internal static class ZipRun
             };
             if (s.Int8)
             {
-                var distances = outputs[Float32Path].Zip(outputs[Int8Path], CosineDistance).Order().ToList();
+                var distances = outputs[Float32Path].Zip(outputs[Int8Path], EmbeddingDistance.Cosine).Order().ToList();
                 double int8Median = Median(rates[Int8Path]);
                 Console.WriteLine(string.Create(inv,
                     $"cosine distance Int8 vs float32 embeddings of the {distances.Count} files: mean {distances.Average():E2}, median {Median(distances):E2}, max {distances[^1]:E2}"));
@@ -186,18 +186,5 @@ internal static class ZipRun
         var sorted = values.Order().ToArray();
         int n = sorted.Length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
-
-    private static double CosineDistance(float[] a, float[] b)
-    {
-        double dot = 0, na = 0, nb = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            dot += (double)a[i] * b[i];
-            na += (double)a[i] * a[i];
-            nb += (double)b[i] * b[i];
-        }
-
-        return 1 - dot / Math.Sqrt(na * nb);
     }
 }
