@@ -4,12 +4,13 @@ namespace Microsoft.ML.Byol.Optim;
 internal static class LearningRateSchedule
 {
     /// <summary>
-    /// Learning rate at optimizer step <paramref name="step"/> (0-based) of a run of <paramref name="totalSteps"/>.
+    /// Learning rate at position <paramref name="step"/> (the 0-based optimizer step, or a point between steps when a
+    /// time budget re-paces the run: <c>Training.BudgetPacing</c>) of a schedule of <paramref name="totalSteps"/>.
     /// During warm-up lr = peak·step/warmup; afterwards lr = peak·½·(1 + cos(π·(step − warmup)/(total − warmup))).
     /// The step is clamped to [0, total]. A warm-up longer than the run is cut to the run's length, so such a run is
     /// all warm-up; an empty run (total = 0) gives 0.
     /// </summary>
-    internal static double At(long step, long totalSteps, long warmupSteps, double peakLearningRate)
+    internal static double At(double step, long totalSteps, long warmupSteps, double peakLearningRate)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(totalSteps);
         ArgumentOutOfRangeException.ThrowIfNegative(warmupSteps);
@@ -18,7 +19,7 @@ internal static class LearningRateSchedule
             throw new ArgumentOutOfRangeException(nameof(peakLearningRate), peakLearningRate, "The peak learning rate must be finite and non-negative.");
         }
 
-        long k = Math.Clamp(step, 0, totalSteps);
+        double k = Math.Clamp(step, 0, totalSteps);
         long warmup = Math.Min(warmupSteps, totalSteps);
         if (k < warmup)
         {
@@ -31,7 +32,7 @@ internal static class LearningRateSchedule
             return 0.0;
         }
 
-        double progress = (double)(k - warmup) / decaySteps;
+        double progress = (k - warmup) / decaySteps;
         return peakLearningRate * 0.5 * (1.0 + Math.Cos(Math.PI * progress));
     }
 

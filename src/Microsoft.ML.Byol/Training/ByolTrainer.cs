@@ -96,6 +96,11 @@ internal sealed class ByolTrainer
         private readonly long _monitorEvery;
         private readonly List<(long, double)> _history = new();
         private readonly Stopwatch _clock = new();
+        private readonly Stopwatch _budgetClock = new();
+        private BudgetPacing _pacing;
+        private (long Step, TimeSpan Elapsed) _paceFrom;
+        private bool _replans;
+        private bool _encoderFrozen;
         private readonly ThroughputWindow _window;
         private CollapseMonitor _collapse;
         private bool _collapseReported;
@@ -108,6 +113,7 @@ internal sealed class ByolTrainer
             _window = new ThroughputWindow(execution.ThroughputWindowSteps);
             _collapse = new CollapseMonitor(_run.ProjectionSize);
             _monitorEvery = Math.Max(1, _run.MonitorEverySteps);
+            _pacing = BudgetPacing.Planned(_run.Plan.TotalSteps);
         }
 
         private void Log(string message) => _trainer._log(message);
@@ -132,35 +138,45 @@ internal sealed class ByolTrainer
             {
                 (step, _permutation, _lastLoss) = (resumed.Step, resumed.Permutation, resumed.Metadata.LastLoss);
                 _collapse = new CollapseMonitor(_run.ProjectionSize, streak: resumed.Metadata.CollapseStreak);
-                Log($"BYOL: resumed from {resumed.Path} at step {step} of {plan.TotalSteps}.");
+                _pacing = resumed.Metadata.Pacing ?? _pacing;
+                Log($"BYOL: resumed from {resumed.Path} at step {step} of {_pacing.RunSteps}.");
             }
             long resumedFrom = step;
+            // A budgeted run keeps itself on time (BudgetPacing); a resumed one cannot know the time spent before the
+            // interruption, so it finishes the steps its checkpoint planned.
+            _replans = _options.TimeBudget is not null && resumedFrom == 0 && plan.TotalSteps > 0;
+            _budgetClock.Start();
             MonitorHook(step, best);
-            SetPhase(step);
+            SetPhase(step, _pacing.Position(step) < _run.FrozenEncoderSteps);
             _clock.Start();
+            _paceFrom = (step, _budgetClock.Elapsed);
             try
             {
-                for (; step < plan.TotalSteps; step++)
+                for (; step < _pacing.RunSteps; step++)
                 {
                     _options.CancellationToken.ThrowIfCancellationRequested();
-                    if (step == _run.FrozenEncoderSteps && step > 0)
-                        SetPhase(step);
+                    double position = _pacing.Position(step);
+                    if (_encoderFrozen && position >= _run.FrozenEncoderSteps)
+                        SetPhase(step, frozen: false);
                     long inEpoch = step % plan.StepsPerEpoch;
                     if (inEpoch == 0 || _permutation.Length != _store.Count)
                         _permutation = Shuffle(_store.Count, generator);
 
-                    double lr = _run.LearningRateAt(step), tau = _run.TauAt(step);
+                    double lr = _run.LearningRateAt(position), tau = _run.TauAt(position);
                     phases?.StartStep();
                     var batch = _permutation.AsSpan(checked((int)(inEpoch * plan.BatchSize)), plan.BatchSize);
                     using (var pixels = _store.Gather(batch, _execution.PinHostMemory))
                         pending.Add(step, lr, tau, update.Run(pixels, _store.ContentOf(batch), lr, tau, generator));
                     long done = step + 1;
-                    bool monitorDue = done % _monitorEvery == 0 || done == plan.TotalSteps;
-                    bool checkpointDue = checkpoints is not null && done % _options.CheckpointEverySteps == 0 && done < plan.TotalSteps;
-                    if (_execution.ReadsAfter(done, plan.TotalSteps, needed: checkpointDue || (monitorDue && _monitor is not null)))
+                    bool monitorDue = done % _monitorEvery == 0 || done == _pacing.RunSteps;
+                    bool replanDue = _replans && _pacing.IsReplanPoint(done, _budgetClock.Elapsed - _paceFrom.Elapsed, _options.TimeBudget!.Value);
+                    bool checkpointDue = checkpoints is not null && done % _options.CheckpointEverySteps == 0 && done < _pacing.RunSteps;
+                    if (_execution.ReadsAfter(done, _pacing.RunSteps, needed: checkpointDue || replanDue || (monitorDue && _monitor is not null)))
                         ReadSteps(pending, done, monitorDue ? best : null);
                     if (done % NativeHeap.TrimEverySteps == 0)
                         NativeHeap.Trim();
+                    if (replanDue)
+                        Replan(done);
                     if (checkpointDue)
                         Log($"BYOL: checkpoint {Save(checkpoints!, done, optimizer, generator)}");
                     phases?.EndStep();
@@ -186,10 +202,27 @@ internal sealed class ByolTrainer
             return new ByolTrainingResult(_network, plan, step, resumedFrom, _history, _clock.Elapsed, _device.ToString(), _collapse.Suspected, kept);
         }
 
-        /// <summary>Frozen-encoder phase (heads only) before <see cref="RunConfiguration.FrozenEncoderSteps"/>, then all of θ.</summary>
-        private void SetPhase(long step)
+        /// <summary>
+        /// Refits the rest of a budgeted run to the budget left, at the pace of the steps since the previous re-plan
+        /// point (monitor evaluations and checkpoints among them included); the schedules follow (<see cref="BudgetPacing"/>).
+        /// </summary>
+        private void Replan(long done)
         {
-            bool frozen = step < _run.FrozenEncoderSteps;
+            var elapsed = _budgetClock.Elapsed;
+            double secondsPerStep = Math.Max(1e-6, (elapsed - _paceFrom.Elapsed).TotalSeconds / (done - _paceFrom.Step));
+            var left = _options.TimeBudget!.Value - elapsed;
+            var replanned = _pacing.Replan(done, left, secondsPerStep, TrainingPlan.StepCap(_options, _run.Plan.StepsPerEpoch));
+            if (replanned.RunSteps != _pacing.RunSteps)
+                Log($"BYOL: time budget: step {done} ({secondsPerStep:F3} s/step since step {_paceFrom.Step}, {Math.Max(0, left.TotalSeconds):F0} s left): " +
+                    $"{replanned.RunSteps} steps in all (was {_pacing.RunSteps}); the schedules go on from position {replanned.AnchorPosition:F2} of {replanned.ScheduleSteps} to end with the run.");
+            _pacing = replanned;
+            _paceFrom = (done, elapsed);
+        }
+
+        /// <summary>Frozen-encoder phase (heads only) while the schedules are before <see cref="RunConfiguration.FrozenEncoderSteps"/>, then all of θ.</summary>
+        private void SetPhase(long step, bool frozen)
+        {
+            _encoderFrozen = frozen;
             _network.SetTrainableEncoder(frozen, _run.FreezeEncoderBatchNorm);
             _network.TrainMode(_run.FreezeEncoderBatchNorm);
             if (_run.FrozenEncoderSteps > 0)
@@ -255,7 +288,7 @@ internal sealed class ByolTrainer
         private void ProgressHook(StepValues values, bool suspected, double? accuracy)
         {
             _window.Add(_clock.Elapsed, _run.Plan.BatchSize);
-            _options.Progress?.Report(new ByolProgress((int)(values.Step / _run.Plan.StepsPerEpoch), values.Step + 1, _run.Plan.TotalSteps, values.Loss,
+            _options.Progress?.Report(new ByolProgress((int)(values.Step / _run.Plan.StepsPerEpoch), values.Step + 1, _pacing.RunSteps, values.Loss,
                 values.Tau, values.LearningRate, _window.ItemsPerSecond, _clock.Elapsed, values.ProjectionStd, suspected, accuracy));
         }
 
@@ -274,7 +307,8 @@ internal sealed class ByolTrainer
         }
 
         private string Save(CheckpointStore checkpoints, long step, Lars optimizer, Generator generator)
-            => checkpoints.Save(step, _network, optimizer, generator, _permutation, _lastLoss, _collapse.Streak);
+            => checkpoints.Save(step, _network, optimizer, generator, _permutation, _lastLoss, _collapse.Streak,
+                _pacing == BudgetPacing.Planned(_run.Plan.TotalSteps) ? null : _pacing);
     }
 
     private static long[] Shuffle(int count, Generator generator)

@@ -15,6 +15,9 @@ internal sealed record CheckpointMetadata
     /// <summary>Consecutive low projection-std steps counted by the collapse monitor.</summary>
     public int CollapseStreak { get; init; }
 
+    /// <summary>Where a budgeted run stands on its schedules after its in-run re-plans; null: on the planned schedules.</summary>
+    public BudgetPacing? Pacing { get; init; }
+
     /// <summary>When the checkpoint was written (UTC).</summary>
     public DateTime WrittenUtc { get; init; }
 }

@@ -82,7 +82,8 @@ internal sealed class CheckpointStore
     }
 
     /// <summary>Writes a checkpoint atomically and prunes old ones; returns its path.</summary>
-    public string Save(long step, ByolNetwork network, Lars optimizer, Generator generator, long[] permutation, double? lastLoss, int collapseStreak)
+    public string Save(long step, ByolNetwork network, Lars optimizer, Generator generator, long[] permutation, double? lastLoss, int collapseStreak,
+        BudgetPacing? pacing = null)
     {
         string path = Path.Combine(_directory, $"{Prefix}{step:D9}{Extension}");
         using var scope = NewDisposeScope();
@@ -97,6 +98,7 @@ internal sealed class CheckpointStore
             RunFingerprint = _fingerprint,
             LastLoss = lastLoss,
             CollapseStreak = collapseStreak,
+            Pacing = pacing,
             WrittenUtc = DateTime.UtcNow,
         };
         CheckpointFile.Write(path, metadata, tensors);

@@ -68,10 +68,10 @@ internal sealed record RunConfiguration
     public required string Recipe { get; init; }
 
     /// <summary>Learning rate of the heads at step <paramref name="step"/> (0-based).</summary>
-    public double LearningRateAt(long step) => Plan.LearningRateAt(step);
+    public double LearningRateAt(double step) => Plan.LearningRateAt(step);
 
     /// <summary>EMA rate τ at step <paramref name="step"/> (0-based), over the whole run.</summary>
-    public double TauAt(long step) => TauSchedule.At(step, Plan.TotalSteps, TauBase);
+    public double TauAt(double step) => TauSchedule.At(step, Plan.TotalSteps, TauBase);
 
     /// <summary>The one serialised form (culture-invariant JSON, stable property order).</summary>
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);

@@ -25,9 +25,7 @@ internal sealed record TrainingPlan(int ImageCount, int BatchSize, long StepsPer
                 $"BYOL needs at least one full batch: the data has {imageCount} image(s) and ByolOptions.BatchSize is {batch}.",
                 nameof(imageCount));
         long stepsPerEpoch = imageCount / batch;
-        long total = stepsPerEpoch * options.Epochs;
-        if (options.MaxSteps is { } max)
-            total = Math.Min(total, max);
+        long total = StepCap(options, stepsPerEpoch);
         if (budgetSteps is { } budget)
             total = Math.Min(total, Math.Max(1, budget));
         long warmup = options.WarmupEpochs is { } epochs
@@ -36,9 +34,13 @@ internal sealed record TrainingPlan(int ImageCount, int BatchSize, long StepsPer
         return new TrainingPlan(imageCount, batch, stepsPerEpoch, total, warmup, peak);
     }
 
+    /// <summary>The most steps the options allow, budget or not: Epochs × <paramref name="stepsPerEpoch"/>, at most MaxSteps.</summary>
+    public static long StepCap(ByolOptions options, long stepsPerEpoch)
+        => Math.Min(stepsPerEpoch * options.Epochs, options.MaxSteps ?? long.MaxValue);
+
     /// <summary>Length of the run in epochs (fractional when shortened).</summary>
     public double Epochs => StepsPerEpoch == 0 ? 0 : (double)TotalSteps / StepsPerEpoch;
 
-    /// <summary>Learning rate of step <paramref name="step"/> (0-based).</summary>
-    public double LearningRateAt(long step) => LearningRateSchedule.At(step, TotalSteps, WarmupSteps, PeakLearningRate);
+    /// <summary>Learning rate of step <paramref name="step"/> (0-based; a schedule position, <see cref="BudgetPacing"/>).</summary>
+    public double LearningRateAt(double step) => LearningRateSchedule.At(step, TotalSteps, WarmupSteps, PeakLearningRate);
 }
