@@ -21,15 +21,22 @@ internal static class Drain
     }
 }
 
-/// <summary>(b) ByolTransformer in an ML.NET pipeline: the batched view over MLImage rows.</summary>
-internal sealed class TransformerPath(MLContext ml, string onnxPath) : BenchPath("b", "ByolTransformer (ML.NET view, batched)")
+/// <summary>
+/// (b) ByolTransformer in an ML.NET pipeline: <c>Transform</c>'s batched view over MLImage rows; or (b-row,
+/// <paramref name="perRow"/>) its per-row chain (<c>TransformPerRow</c>: ML.NET's ResizeImages → ExtractPixels →
+/// OnnxTransformer, one ONNX Runtime run per row), what <c>Transform</c> would be without its batched view.
+/// </summary>
+internal sealed class TransformerPath(MLContext ml, string onnxPath, bool perRow)
+    : BenchPath(perRow ? "b-row" : "b", perRow ? "ByolTransformer, per-row chain" : "ByolTransformer (ML.NET view, batched)")
 {
     private readonly ByolTransformer _transformer = ml.Transforms.ApplyByolEncoder(onnxPath);
 
     public override Action Prepare(int count, int seed)
     {
         var data = ml.Data.LoadFromEnumerable(Inputs.Rows(count, seed));
-        return () => Drain.Column(_transformer.Transform(data), "Embedding");
+        return perRow
+            ? () => Drain.Column(_transformer.TransformPerRow(data), "Embedding")
+            : () => Drain.Column(_transformer.Transform(data), "Embedding");
     }
 
     public override void Dispose() => _transformer.Dispose();
@@ -56,23 +63,6 @@ internal sealed class PerRowOnnxPath : BenchPath
     }
 
     public override void Dispose() => (_chain as IDisposable)?.Dispose();
-}
-
-/// <summary>
-/// (b-row) The same ByolTransformer's per-row chain (<c>TransformPerRow</c>: ML.NET's ResizeImages → ExtractPixels →
-/// OnnxTransformer, one ONNX Runtime run per row): what <c>Transform</c> would be without its batched view.
-/// </summary>
-internal sealed class TransformerPerRowPath(MLContext ml, string onnxPath) : BenchPath("b-row", "ByolTransformer, per-row chain")
-{
-    private readonly ByolTransformer _transformer = ml.Transforms.ApplyByolEncoder(onnxPath);
-
-    public override Action Prepare(int count, int seed)
-    {
-        var data = ml.Data.LoadFromEnumerable(Inputs.Rows(count, seed));
-        return () => Drain.Column(_transformer.TransformPerRow(data), "Embedding");
-    }
-
-    public override void Dispose() => _transformer.Dispose();
 }
 
 /// <summary>

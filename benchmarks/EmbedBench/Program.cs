@@ -50,8 +50,8 @@ int Run(EmbedBenchSettings settings)
             {
                 "a" => new EmbedderPath(onnxPath, batch),
                 "a-px" => new EmbedderPixelsPath(onnxPath, batch, size),
-                "b" => new TransformerPath(ml, onnxPath),
-                "b-row" => new TransformerPerRowPath(ml, onnxPath),
+                "b" => new TransformerPath(ml, onnxPath, perRow: false),
+                "b-row" => new TransformerPath(ml, onnxPath, perRow: true),
                 "zip" => new ZipReloadPath(ml, onnxPath, Path.ChangeExtension(onnxPath, ".zip")),
                 "c" => new PerRowOnnxPath(ml, onnxPath, size),
                 "d" => new TorchPath(encoder, batch, size),

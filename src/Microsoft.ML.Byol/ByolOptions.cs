@@ -211,9 +211,10 @@ public sealed class ByolOptions
     public string? InitialEncoderPath { get; set; }
 
     /// <summary>
-    /// Wall-clock budget of the training steps. When set, a short calibration measures the step time and the run is
-    /// planned to fit the budget (the learning-rate and τ schedules run their full course); Epochs and MaxSteps
-    /// still cap it.
+    /// Wall-clock budget of the training steps (monitor evaluations included). When set, a short calibration measures
+    /// the step time and the run is planned to fit the budget, and while it trains the run refits its remaining steps
+    /// to the budget left at the pace it measures, about ten times; the learning-rate and τ schedules run their full
+    /// course either way. Epochs and MaxSteps still cap it. A resumed run finishes the steps its checkpoint planned.
     /// </summary>
     public TimeSpan? TimeBudget { get; set; }
 

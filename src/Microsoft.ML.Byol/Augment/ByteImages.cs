@@ -8,7 +8,8 @@ namespace Microsoft.ML.Byol.Augment;
 internal static class ByteImages
 {
     /// <summary>
-    /// uint8 [B,C,H,W] (C = 1 or 3) → float32 [B,3,H,W] in [0,1] on <paramref name="device"/>. The bytes are moved
+    /// uint8 [B,C,H,W] (C = 1 or 3) → float32 [B,3,H,W] in [0,1] on <paramref name="device"/>, each byte b as
+    /// b × <see cref="ImageInputContract.PixelScale"/>, the float ML.NET's ExtractPixels gives the encoder when it scores. The bytes are moved
     /// first (a quarter of the float traffic); a single channel is replicated to three, the grey → RGB rule of
     /// <see cref="ImageInputContract.RepeatGreyPlane"/> (R = G = B = grey) on the device.
     /// </summary>
@@ -24,7 +25,7 @@ internal static class ByteImages
         }
 
         using var scope = torch.NewDisposeScope();
-        var floats = HostToDevice.Move(uint8Batch, device).to_type(torch.ScalarType.Float32).div_(255f);
+        var floats = HostToDevice.Move(uint8Batch, device).to_type(torch.ScalarType.Float32).mul_(ImageInputContract.PixelScale);   // b × 1/255f, as ExtractPixels scores it
         if (floats.shape[1] == 1)
         {
             floats = floats.expand(-1, ImageInputContract.Channels, -1, -1).contiguous();

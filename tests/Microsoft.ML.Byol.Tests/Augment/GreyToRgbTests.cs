@@ -48,9 +48,19 @@ public sealed class GreyToRgbTests
         device.AsSpan(Plane, Plane).ToArray().Should().Equal(device.AsSpan(0, Plane).ToArray(), "G is the grey plane, bit for bit");
         device.AsSpan(2 * Plane, Plane).ToArray().Should().Equal(device.AsSpan(0, Plane).ToArray(), "and so is B");
 
-        // The bytes become floats by division by 255 on the device, by × (1/255) on the host (ExtractPixels'
-        // scaleImage): at most one float step apart, which is not this rule's business.
-        device.Should().Equal(host, (d, h) => Math.Abs(d - h) <= 1e-7f);
+        device.Should().Equal(host, "training and scoring turn a byte into the same float");
+    }
+
+    [Fact]
+    public void EveryByte_BecomesTheFloatExtractPixelsScoresItAs_BitForBit()
+    {
+        // Training divided by 255 on the device until 2026-12-07 while scoring multiplies by 1/255f (ExtractPixels'
+        // scaleImage): 126 of the 256 bytes came out one float step apart.
+        byte[] all = Enumerable.Range(0, 256).Select(b => (byte)b).ToArray();
+        using var bytes = torch.tensor(all, new long[] { 1, 1, 16, 16 });
+        using var rgb = ByteImages.ToFloatRgb(bytes, torch.CPU);
+        float[] device = rgb.data<float>().ToArray().AsSpan(0, 256).ToArray();
+        device.Should().Equal(all.Select(b => b * ImageInputContract.PixelScale));
     }
 
     /// <summary>One grey plane through the adapter's head and an identity "encoder" (pixels flattened).</summary>
