@@ -98,7 +98,9 @@ internal sealed class ByolTrainer
         private readonly Stopwatch _clock = new();
         private readonly Stopwatch _budgetClock = new();
         private BudgetPacing _pacing;
-        private (long Step, TimeSpan Elapsed) _paceFrom;
+        private (long Step, TimeSpan Elapsed, TimeSpan Monitor) _paceFrom;
+        private TimeSpan _monitorTime;
+        private TimeSpan _lastMonitorEvaluation;
         private bool _replans;
         private bool _encoderFrozen;
         private readonly ThroughputWindow _window;
@@ -149,7 +151,7 @@ internal sealed class ByolTrainer
             MonitorHook(step, best);
             SetPhase(step, _pacing.Position(step) < _run.FrozenEncoderSteps);
             _clock.Start();
-            _paceFrom = (step, _budgetClock.Elapsed);
+            _paceFrom = (step, _budgetClock.Elapsed, _monitorTime);
             try
             {
                 for (; step < _pacing.RunSteps; step++)
@@ -204,19 +206,23 @@ internal sealed class ByolTrainer
 
         /// <summary>
         /// Refits the rest of a budgeted run to the budget left, at the pace of the steps since the previous re-plan
-        /// point (monitor evaluations and checkpoints among them included); the schedules follow (<see cref="BudgetPacing"/>).
+        /// point (checkpoints among them included), with the monitor evaluations still to come (one every
+        /// MonitorEverySteps and one at the end, at the latest one's cost) set aside; the schedules follow
+        /// (<see cref="BudgetPacing"/>).
         /// </summary>
         private void Replan(long done)
         {
             var elapsed = _budgetClock.Elapsed;
-            double secondsPerStep = Math.Max(1e-6, (elapsed - _paceFrom.Elapsed).TotalSeconds / (done - _paceFrom.Step));
+            double stepSeconds = Math.Max(1e-6, (elapsed - _paceFrom.Elapsed - (_monitorTime - _paceFrom.Monitor)).TotalSeconds / (done - _paceFrom.Step));
+            double evaluationSeconds = _monitor is null ? 0 : _lastMonitorEvaluation.TotalSeconds;
             var left = _options.TimeBudget!.Value - elapsed;
-            var replanned = _pacing.Replan(done, left, secondsPerStep, TrainingPlan.StepCap(_options, _run.Plan.StepsPerEpoch));
+            var replanned = _pacing.Replan(done, left - TimeSpan.FromSeconds(evaluationSeconds), stepSeconds + evaluationSeconds / _monitorEvery,
+                TrainingPlan.StepCap(_options, _run.Plan.StepsPerEpoch));
             if (replanned.RunSteps != _pacing.RunSteps)
-                Log($"BYOL: time budget: step {done} ({secondsPerStep:F3} s/step since step {_paceFrom.Step}, {Math.Max(0, left.TotalSeconds):F0} s left): " +
+                Log($"BYOL: time budget: step {done} ({stepSeconds:F3} s/step since step {_paceFrom.Step}{(_monitor is null ? "" : $", {evaluationSeconds:F1} s per monitor evaluation")}, {Math.Max(0, left.TotalSeconds):F0} s left): " +
                     $"{replanned.RunSteps} steps in all (was {_pacing.RunSteps}); the schedules go on from position {replanned.AnchorPosition:F2} of {replanned.ScheduleSteps} to end with the run.");
             _pacing = replanned;
-            _paceFrom = (done, elapsed);
+            _paceFrom = (done, elapsed, _monitorTime);
         }
 
         /// <summary>Frozen-encoder phase (heads only) while the schedules are before <see cref="RunConfiguration.FrozenEncoderSteps"/>, then all of θ.</summary>
@@ -280,6 +286,8 @@ internal sealed class ByolTrainer
             double accuracy = _monitor.Evaluate(_network.OnlineEncoder, _device);
             _network.TrainMode(_run.FreezeEncoderBatchNorm);
             bool improved = _options.KeepBestMonitoredEncoder && best.Offer(_network.OnlineEncoder, done, accuracy);
+            _lastMonitorEvaluation = watch.Elapsed;   // the time budget sets evaluations apart from steps
+            _monitorTime += watch.Elapsed;
             Log($"BYOL monitor: step {done}: kNN accuracy {accuracy:P2} ({_monitor.QuerySize} held-out images, bank {_monitor.BankSize}, " +
                 $"{watch.Elapsed.TotalSeconds:F1} s){(improved ? ", best so far" : "")}.");
             return accuracy;
