@@ -2,7 +2,12 @@ using System.CommandLine;
 using QuantizationBench;
 
 var dataset = new Option<string>("--dataset") { Description = "Fashion-MNIST folder", DefaultValueFactory = _ => ByolFashionMnist.FashionMnist.DefaultFolder };
-var encoder = new Option<string?>("--encoder") { Description = "A float32 BYOL encoder (.onnx); default: ML.NET's ImageNet ResNet-18 imported at --image-size, no BYOL step" };
+var encoder = new Option<string[]>("--encoder")
+{
+    Description = "A float32 BYOL encoder (.onnx); repeat it to compare several in one run (their speed rounds alternate); " +
+        "default: ML.NET's ImageNet ResNet-18 imported at --image-size, no BYOL step",
+    DefaultValueFactory = _ => Array.Empty<string>(),
+};
 var imageSize = new Option<int>("--image-size") { Description = "Image size of the imported ResNet-18 (without --encoder)", DefaultValueFactory = _ => 64 };
 var train = new Option<int>("--train") { Description = "Training images of the probes", DefaultValueFactory = _ => 10_000 };
 var test = new Option<int>("--test") { Description = "Test images of the probes", DefaultValueFactory = _ => 5_000 };
@@ -17,6 +22,6 @@ var root = new RootCommand("Float32 vs Int8 encoders: linear-probe accuracy on F
     dataset, encoder, imageSize, train, test, calibration, rounds, speedImages, work, skipProbe,
 };
 root.SetAction(parse => QuantizationRun.Run(new QuantizationSettings(
-    parse.GetValue(dataset)!, parse.GetValue(encoder), parse.GetValue(imageSize), parse.GetValue(train), parse.GetValue(test),
+    parse.GetValue(dataset)!, parse.GetValue(encoder) ?? Array.Empty<string>(), parse.GetValue(imageSize), parse.GetValue(train), parse.GetValue(test),
     parse.GetValue(calibration), parse.GetValue(rounds), parse.GetValue(speedImages), parse.GetValue(work)!, parse.GetValue(skipProbe))));
 return root.Parse(args).Invoke();

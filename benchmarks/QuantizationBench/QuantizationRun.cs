@@ -7,9 +7,9 @@ using Microsoft.ML.Byol;
 namespace QuantizationBench;
 
 /// <summary>
-/// Exports one float32 encoder as Float32 and Int8 (calibrated on the first training images), embeds the same
+/// Exports each float32 encoder as Float32 and Int8 (calibrated on the first training images), embeds the same
 /// Fashion-MNIST images with both through <see cref="ByolEmbedder"/>, probes both with FashionMnistQuality's linear
-/// probe and kNN, and times both, alternating, on the same test images.
+/// probe and kNN, and times all of them, in turn in each round, on the same test images.
 /// </summary>
 internal static class QuantizationRun
 {
@@ -25,41 +25,54 @@ internal static class QuantizationRun
         var ml = new MLContext(seed: 1);
         var trainSplit = FashionMnistSplit.Load(s.Dataset, "train", s.Train);
         var testSplit = FashionMnistSplit.Load(s.Dataset, "t10k", s.Test);
-        string float32 = Path.Combine(s.Work, "float32.onnx"), int8 = Path.Combine(s.Work, "int8.onnx");
-        var clock = Stopwatch.StartNew();
-        using (var transformer = Encoder(ml, s, trainSplit))
-        {
-            Console.WriteLine($"encoder: {transformer.EncoderInfo}");
-            transformer.ExportOnnx(float32, ByolOnnxPrecision.Float32);
-            var calibration = GreyImageView.Create(ml, trainSplit.Rows.Take(s.Calibration).ToList());
-            transformer.ExportOnnx(int8, ByolOnnxPrecision.Int8, calibration);
-        }
-
-        Console.WriteLine($"exported Float32 and Int8 (calibrated on {Math.Min(s.Calibration, trainSplit.Count)} training images) in {clock.Elapsed.TotalSeconds:F1} s");
         Console.WriteLine($"machine: {Environment.ProcessorCount} logical CPUs; {CpuFlags()}");
-        if (!s.SpeedOnly)
+        var pairs = new List<Pair>();
+        var sources = s.Encoders.Count > 0 ? s.Encoders.Cast<string?>().ToList() : new List<string?> { null };
+        for (int i = 0; i < sources.Count; i++)
         {
-            var (f, floatTest) = Probe(ml, "Float32", float32, trainSplit, testSplit);
-            var (q, int8Test) = Probe(ml, "Int8", int8, trainSplit, testSplit);
-            var distances = floatTest.Zip(int8Test, EmbeddingDistance.Cosine).Order().ToList();
-            Console.WriteLine($"cosine distance Float32 vs Int8 embeddings of the test images: mean {distances.Average():E2}, " +
-                $"median {distances[distances.Count / 2]:E2}, max {distances[^1]:E2}");
-            Console.WriteLine($"linear-probe drop Float32 -> Int8: {100 * (f.LinearProbe - q.LinearProbe):F2} points; kNN drop: {100 * (f.Knn - q.Knn):F2} points " +
-                $"({trainSplit.Count} train / {testSplit.Count} test images)");
+            var pair = Export(ml, s, sources[i], i, trainSplit);
+            pairs.Add(pair);
+            if (!s.SpeedOnly)
+            {
+                var (f, floatTest) = Probe(ml, "Float32", pair.Float32, trainSplit, testSplit);
+                var (q, int8Test) = Probe(ml, "Int8", pair.Int8, trainSplit, testSplit);
+                var distances = floatTest.Zip(int8Test, EmbeddingDistance.Cosine).Order().ToList();
+                Console.WriteLine($"cosine distance Float32 vs Int8 embeddings of the test images: mean {distances.Average():E2}, " +
+                    $"median {distances[distances.Count / 2]:E2}, max {distances[^1]:E2}");
+                Console.WriteLine($"linear-probe drop Float32 -> Int8: {100 * (f.LinearProbe - q.LinearProbe):F2} points; kNN drop: {100 * (f.Knn - q.Knn):F2} points " +
+                    $"({trainSplit.Count} train / {testSplit.Count} test images)");
+            }
         }
 
         if (s.Rounds > 0)
         {
-            Speed(float32, int8, testSplit, s);
+            Speed(pairs, testSplit, s);
         }
 
         return 0;
     }
 
-    /// <summary>The encoder to compare: the given file, or the imported ImageNet ResNet-18 (no BYOL step).</summary>
-    private static ByolTransformer Encoder(MLContext ml, QuantizationSettings s, FashionMnistSplit train)
+    /// <summary>One encoder exported as Float32 and Int8, named by its description.</summary>
+    private sealed record Pair(string Name, string Float32, string Int8);
+
+    private static Pair Export(MLContext ml, QuantizationSettings s, string? source, int index, FashionMnistSplit trainSplit)
     {
-        if (s.Encoder is { } path)
+        string float32 = Path.Combine(s.Work, $"{index}-float32.onnx"), int8 = Path.Combine(s.Work, $"{index}-int8.onnx");
+        var clock = Stopwatch.StartNew();
+        using var transformer = Encoder(ml, s, source, trainSplit);
+        Console.WriteLine($"encoder {index}: {transformer.EncoderInfo}");
+        transformer.ExportOnnx(float32, ByolOnnxPrecision.Float32);
+        var calibration = GreyImageView.Create(ml, trainSplit.Rows.Take(s.Calibration).ToList());
+        transformer.ExportOnnx(int8, ByolOnnxPrecision.Int8, calibration);
+        Console.WriteLine($"exported Float32 and Int8 (calibrated on {Math.Min(s.Calibration, trainSplit.Count)} training images) in {clock.Elapsed.TotalSeconds:F1} s");
+        var info = transformer.EncoderInfo;
+        return new Pair($"{info.Architecture} ×{info.WidthMultiplier} at {info.ImageSize} px", float32, int8);
+    }
+
+    /// <summary>The encoder to compare: the given file, or the imported ImageNet ResNet-18 (no BYOL step).</summary>
+    private static ByolTransformer Encoder(MLContext ml, QuantizationSettings s, string? source, FashionMnistSplit train)
+    {
+        if (source is { } path)
         {
             return ml.Transforms.ApplyByolEncoder(path, inputColumnName: "Image");
         }
@@ -87,31 +100,47 @@ internal static class QuantizationRun
         return (scores, testFeatures);
     }
 
-    /// <summary>Images/s of both encoders on the same test images, alternating in each round; the median of the rounds.</summary>
-    private static void Speed(string float32, string int8, FashionMnistSplit test, QuantizationSettings s)
+    /// <summary>
+    /// Images/s of every encoder in both precisions on the same test images, all of them in turn in each round (so a
+    /// slower spell of the shared machine falls on every one); the median of the rounds.
+    /// </summary>
+    private static void Speed(IReadOnlyList<Pair> pairs, FashionMnistSplit test, QuantizationSettings s)
     {
         var options = new ByolEmbedderOptions { BatchSize = 64 };
-        using var f = ByolEmbedder.Load(float32, options);
-        using var q = ByolEmbedder.Load(int8, options);
-        int n = Math.Min(s.SpeedImages, test.Count);
-        var rates = new Dictionary<string, List<double>> { ["Float32"] = new(), ["Int8"] = new() };
-        EncoderFeatures.Of(f, test, 64); // warm-up
-        EncoderFeatures.Of(q, test, 64);
-        for (int round = 0; round < s.Rounds; round++)
+        var embedders = pairs.SelectMany(p => new[] { (Pair: p, Precision: "Float32", Embedder: ByolEmbedder.Load(p.Float32, options)),
+                                                      (Pair: p, Precision: "Int8", Embedder: ByolEmbedder.Load(p.Int8, options)) }).ToList();
+        try
         {
-            foreach (var (name, embedder) in new[] { ("Float32", f), ("Int8", q) })
+            int n = Math.Min(s.SpeedImages, test.Count);
+            var rates = embedders.ToDictionary(e => e.Embedder, _ => new List<double>());
+            foreach (var e in embedders)
+                EncoderFeatures.Of(e.Embedder, test, 64); // warm-up
+            for (int round = 0; round < s.Rounds; round++)
             {
-                var clock = Stopwatch.StartNew();
-                EncoderFeatures.Of(embedder, test, n);
-                rates[name].Add(n / clock.Elapsed.TotalSeconds);
+                foreach (var e in embedders)
+                {
+                    var clock = Stopwatch.StartNew();
+                    EncoderFeatures.Of(e.Embedder, test, n);
+                    rates[e.Embedder].Add(n / clock.Elapsed.TotalSeconds);
+                }
+            }
+
+            double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+            string Rounds(List<double> values) => "[" + string.Join(", ", values.Select(r => r.ToString("F1"))) + "]";
+            Console.WriteLine($"speed ({n} images per round, {s.Rounds} rounds, ByolEmbedder.Embed of 28 px MLImages, batch 64; medians):");
+            foreach (var pair in pairs)
+            {
+                var f = rates[embedders.Single(e => e.Pair == pair && e.Precision == "Float32").Embedder];
+                var q = rates[embedders.Single(e => e.Pair == pair && e.Precision == "Int8").Embedder];
+                Console.WriteLine($"  {pair.Name}: Float32 {Median(f):F1} images/s, Int8 {Median(q):F1} images/s, ratio {Median(q) / Median(f):F2}x " +
+                    $"(rounds: Float32 {Rounds(f)}, Int8 {Rounds(q)})");
             }
         }
-
-        double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
-        Console.WriteLine($"speed ({n} images per round, {s.Rounds} rounds, ByolEmbedder.Embed of 28 px MLImages, batch 64): " +
-            $"Float32 {Median(rates["Float32"]):F0} images/s, Int8 {Median(rates["Int8"]):F0} images/s, " +
-            $"ratio {Median(rates["Int8"]) / Median(rates["Float32"]):F2}x (medians; rounds: " +
-            $"Float32 [{string.Join(", ", rates["Float32"].Select(r => r.ToString("F0")))}], Int8 [{string.Join(", ", rates["Int8"].Select(r => r.ToString("F0")))}])");
+        finally
+        {
+            foreach (var e in embedders)
+                e.Embedder.Dispose();
+        }
     }
 
     private static string CpuFlags()

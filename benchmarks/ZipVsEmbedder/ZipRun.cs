@@ -13,12 +13,15 @@ namespace ZipVsEmbedder;
 /// Exports the encoder (float32, and Int8 with --int8), saves the zip a user would save, then times the zip reloaded in a
 /// fresh MLContext (per row) and EmbedFiles of each exported file on the same files, every path once per round, after
 /// one untimed warm-up round; prints the medians, the ratios against the zip and the Int8-vs-float32 cosine distances.
+/// With --reduced-decoding, each EmbedFiles path is also timed with <see cref="ByolEmbedderOptions.ReducedSizeDecoding"/>
+/// and its embeddings compared with the full decode's.
 /// </summary>
 internal static class ZipRun
 {
     private const string ZipPath = "zip";
     private const string Float32Path = "float32";
     private const string Int8Path = "int8";
+    private const string Reduced = "-reduced";
 
     public static int Run(ZipVsEmbedderSettings s)
     {
@@ -71,7 +74,6 @@ internal static class ZipRun
                 ml.Model.Save(chain, input.Schema, zip);
             }
 
-            var embedderOptions = new ByolEmbedderOptions { BatchSize = s.Batch };
             double seconds = 0;
             var passes = new List<(string Key, string Label, Func<float[][]> Embed)>
             {
@@ -91,9 +93,18 @@ internal static class ZipRun
                 passes.Add((Int8Path, $"ByolEmbedder.EmbedFiles Int8 (batch {s.Batch})", () => Embed(int8)));
             }
 
-            float[][] Embed(string onnx)
+            if (s.ReducedDecoding)
             {
-                using var embedder = ByolEmbedder.Load(onnx, embedderOptions);
+                passes.Add((Float32Path + Reduced, $"ByolEmbedder.EmbedFiles float32, ReducedSizeDecoding (batch {s.Batch})", () => Embed(float32, reduced: true)));
+                if (s.Int8)
+                {
+                    passes.Add((Int8Path + Reduced, $"ByolEmbedder.EmbedFiles Int8, ReducedSizeDecoding (batch {s.Batch})", () => Embed(int8, reduced: true)));
+                }
+            }
+
+            float[][] Embed(string onnx, bool reduced = false)
+            {
+                using var embedder = ByolEmbedder.Load(onnx, new ByolEmbedderOptions { BatchSize = s.Batch, ReducedSizeDecoding = reduced });
                 return Timed(() => embedder.EmbedFiles(paths));
             }
 
@@ -162,6 +173,16 @@ internal static class ZipRun
                     $"Int8 EmbedFiles / zip: {int8Median / zipMedian:F2}× (issue 12 target ≥ 3×: {(int8Median >= 3 * zipMedian ? "met" : "not met")}); " +
                     $"Int8 / float32 EmbedFiles: {int8Median / Median(rates[Float32Path]):F2}×"));
                 result["int8CosineDistance"] = new JsonObject { ["mean"] = distances.Average(), ["median"] = Median(distances), ["max"] = distances[^1] };
+            }
+
+            foreach (var (key, _, _) in passes.Where(p => p.Key.EndsWith(Reduced, StringComparison.Ordinal)))
+            {
+                string fullKey = key[..^Reduced.Length];
+                var distances = outputs[fullKey].Zip(outputs[key], EmbeddingDistance.Cosine).Order().ToList();
+                Console.WriteLine(string.Create(inv,
+                    $"cosine distance {key} vs {fullKey} embeddings of the {distances.Count} files: mean {distances.Average():E2}, median {Median(distances):E2}, max {distances[^1]:E2}; " +
+                    $"{key} / zip: {Median(rates[key]) / zipMedian:F2}×, {key} / {fullKey}: {Median(rates[key]) / Median(rates[fullKey]):F2}×"));
+                result[key + "CosineDistance"] = new JsonObject { ["mean"] = distances.Average(), ["median"] = Median(distances), ["max"] = distances[^1] };
             }
 
             if (s.Write)

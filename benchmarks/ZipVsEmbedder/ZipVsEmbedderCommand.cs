@@ -13,7 +13,7 @@ namespace ZipVsEmbedder;
 /// <param name="Images">Files per pass; null: every photo of the folder, or 2000 Fashion-MNIST images.</param>
 internal sealed record ZipVsEmbedderSettings(
     string? Encoder, string Weights, ByolArchitecture Architecture, float Width, int Size, string Files, string Folder, string FashionMnist,
-    int? Images, bool Int8, int Calibration, int Rounds, int Batch, bool Write);
+    int? Images, bool Int8, int Calibration, int Rounds, int Batch, bool Write, bool ReducedDecoding = false);
 
 /// <summary>The command line (System.CommandLine): options → <see cref="ZipVsEmbedderSettings"/> → the benchmark.</summary>
 internal static class ZipVsEmbedderCommand
@@ -53,13 +53,14 @@ internal static class ZipVsEmbedderCommand
         var calibration = Positive(new Option<int>("--calibration") { Description = "with --int8: calibration images, taken evenly from the same files", DefaultValueFactory = _ => 64 });
         var rounds = Positive(new Option<int>("--rounds") { Description = "timed rounds after one warm-up; each runs every path once, in order (medians are reported)", DefaultValueFactory = _ => 5 });
         var batch = Positive(new Option<int>("--batch") { Description = "ByolEmbedderOptions.BatchSize of EmbedFiles", DefaultValueFactory = _ => 32 });
+        var reduced = new Option<bool>("--reduced-decoding") { Description = "also time each EmbedFiles path with ByolEmbedderOptions.ReducedSizeDecoding and compare its embeddings with the full decode's" };
         var noWrite = new Option<bool>("--no-write") { Description = "do not write the result into benchmarks/results/latest.json (section zipVsEmbedder)" };
 
         var root = new RootCommand(
             "A saved model.zip (LoadImages → BYOL transformer) reloaded in plain ML.NET and scored per row, against ByolEmbedder.EmbedFiles " +
             "(float32, and Int8 with --int8) on the same image files, in alternating rounds of one process.")
         {
-            encoder, weights, arch, width, size, files, folder, fashionMnist, images, int8, calibration, rounds, batch, noWrite,
+            encoder, weights, arch, width, size, files, folder, fashionMnist, images, int8, calibration, rounds, batch, noWrite, reduced,
         };
         root.Validators.Add(r =>
         {
@@ -73,7 +74,7 @@ internal static class ZipVsEmbedderCommand
         root.SetAction(parse => run(new ZipVsEmbedderSettings(
             parse.GetValue(encoder), parse.GetValue(weights)!, parse.GetValue(arch) ?? ByolArchitecture.ResNet18, parse.GetValue(width) ?? 1f, parse.GetValue(size), parse.GetValue(files)!,
             parse.GetValue(folder)!, parse.GetValue(fashionMnist)!, parse.GetValue(images), parse.GetValue(int8), parse.GetValue(calibration),
-            parse.GetValue(rounds), parse.GetValue(batch), !parse.GetValue(noWrite))));
+            parse.GetValue(rounds), parse.GetValue(batch), !parse.GetValue(noWrite), parse.GetValue(reduced))));
         return root;
     }
 

@@ -38,14 +38,14 @@ public sealed partial class ByolEmbedder : IDisposable
     private readonly ReaderWriterLockSlim _life = new(LockRecursionPolicy.SupportsRecursion);
     private bool _disposed;
 
-    private ByolEmbedder(InferenceSession session, ByolEncoderInfo info, int batchSize, string provider, long maxImagePixels)
+    private ByolEmbedder(InferenceSession session, ByolEncoderInfo info, int batchSize, string provider, long maxImagePixels, bool reducedDecoding)
     {
         _session = session;
         EncoderInfo = info;
         BatchSize = batchSize;
         ExecutionProvider = provider;
         var preprocessor = new ImageBatchPreprocessor(new MLContext(), info.ImageSize);
-        _workspaces = new WorkspacePool(info.ImageSize, maxKept: 2 * Environment.ProcessorCount + 2, maxImagePixels);
+        _workspaces = new WorkspacePool(info.ImageSize, maxKept: 2 * Environment.ProcessorCount + 2, maxImagePixels, reducedDecoding);
         _sources = new ImageSources(preprocessor, _workspaces, maxImagePixels);
         _pool = new PixelBufferPool(batchSize * preprocessor.PixelsPerImage, maxKept: 2 * Environment.ProcessorCount + 2);
         _runner = new BatchRunner(session, info);
@@ -255,7 +255,7 @@ public sealed partial class ByolEmbedder : IDisposable
         var session = EmbedderSession.Open(model, options, source, out string provider, context);
         try
         {
-            return new ByolEmbedder(session, info, BatchSizeFor(session, info, options.BatchSize, source), provider, options.MaxImagePixels);
+            return new ByolEmbedder(session, info, BatchSizeFor(session, info, options.BatchSize, source), provider, options.MaxImagePixels, options.ReducedSizeDecoding);
         }
         catch
         {

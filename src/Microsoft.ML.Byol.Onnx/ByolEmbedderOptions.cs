@@ -28,4 +28,16 @@ public sealed class ByolEmbedderOptions
     /// too, but those are decoded already.
     /// </summary>
     public long MaxImagePixels { get; set; } = ImageLimits.DefaultMaxPixels;
+
+    /// <summary>
+    /// Decode JPEG and WebP files at 1/2, 1/4 or 1/8 of their size (the codec's own reduced decoding: JPEG's DCT
+    /// scaling) when the short side stays at least twice the encoder's input, then resize as usual. Photos of several
+    /// megapixels decode several times faster. Default false: the pixels of <see cref="ByolTransformer"/>'s ML.NET chain
+    /// (<c>LoadImages</c> → <c>ResizeImages</c> → <c>ExtractPixels</c>) exactly. When true, the pixels reach the encoder
+    /// after an area-like reduction instead of the full-size resize, so embeddings differ slightly from the
+    /// transformer's (docs/embedder.md gives the measured distance); PNG and other formats are unaffected. Applies to
+    /// files and streams (<see cref="ByolEmbedder.EmbedFiles"/>, <see cref="ByolEmbedder.EmbedEachFile"/>,
+    /// <see cref="ByolEmbedder.EmbedEachStream"/> and their asynchronous twins), not to in-memory images.
+    /// </summary>
+    public bool ReducedSizeDecoding { get; set; }
 }

@@ -29,7 +29,8 @@ public sealed class ByolProgress
     /// <summary>Number of optimizer steps done (1 after the first step).</summary>
     public long Step { get; }
 
-    /// <summary>Optimizer steps of the whole run.</summary>
+    /// <summary>Optimizer steps of the whole run. With <see cref="ByolOptions.TimeBudget"/> it can change along the run,
+    /// as the run refits its remaining steps to the budget left.</summary>
     public long TotalSteps { get; }
 
     /// <summary>Symmetrised BYOL loss of the step (0 to 8; 2 − 2cos per direction).</summary>

@@ -12,9 +12,18 @@ namespace Microsoft.ML.Byol.Embedding;
 /// bitmap is kept and reused for the next file of the same size and format, so a run of equal-sized files allocates
 /// no pixel memory. The size the file declares is checked against a limit (<see cref="ImageLimits"/>) before any pixel
 /// memory is allocated. Not thread-safe: one decoder per thread.
+/// With <paramref name="reducedShortSide"/> &gt; 0, a codec that can decode at a reduced size (JPEG's DCT scaling at
+/// 1/2, 1/4 or 1/8; WebP) decodes at the smallest of those whose short side is still at least that many pixels: the
+/// pixels then differ from <c>MLImage</c>'s (an area-like reduction before the resize), and decoding a photo of many
+/// megapixels costs a fraction. PNG and other codecs decode at full size either way.
 /// </summary>
-internal sealed class ImageFileDecoder(long maxPixels = ImageLimits.DefaultMaxPixels) : IDisposable
+/// <param name="maxPixels">Largest image decoded, in pixels (checked on the size the file declares).</param>
+/// <param name="reducedShortSide">0: full size (<c>MLImage</c>'s pixels); else the least short side of a reduced decode.</param>
+internal sealed class ImageFileDecoder(long maxPixels = ImageLimits.DefaultMaxPixels, int reducedShortSide = 0) : IDisposable
 {
+    /// <summary>The reduced scales tried, smallest first (libjpeg-turbo's DCT scaling offers eighths).</summary>
+    private static readonly float[] ReducedScales = { 0.125f, 0.25f, 0.5f };
+
     private SKBitmap? _decoded;
     private SKBitmap? _converted;
 
@@ -64,6 +73,7 @@ internal sealed class ImageFileDecoder(long maxPixels = ImageLimits.DefaultMaxPi
         }
 
         info.ColorSpace = null;
+        info = Reduced(codec, info);
         SKBitmap bitmap;
         try
         {
@@ -88,6 +98,27 @@ internal sealed class ImageFileDecoder(long maxPixels = ImageLimits.DefaultMaxPi
 
         bitmap.NotifyPixelsChanged();
         return info.ColorType is SKColorType.Bgra8888 or SKColorType.Rgba8888 ? bitmap : ToBgra(bitmap, what);
+    }
+
+    /// <summary>The size to decode at: <paramref name="info"/>, or the smallest reduced size the codec offers that keeps
+    /// the short side at least <c>reducedShortSide</c>.</summary>
+    private SKImageInfo Reduced(SKCodec codec, SKImageInfo info)
+    {
+        if (reducedShortSide <= 0)
+        {
+            return info;
+        }
+
+        foreach (float scale in ReducedScales)
+        {
+            var size = codec.GetScaledDimensions(scale);
+            if (size.Width < info.Width && Math.Min(size.Width, size.Height) >= reducedShortSide)
+            {
+                return info.WithSize(size.Width, size.Height);
+            }
+        }
+
+        return info;
     }
 
     /// <summary>Releases the bitmaps.</summary>

@@ -17,11 +17,17 @@ internal sealed class ImageWorkspace : IDisposable
 
     /// <param name="imageSize">The side S of the encoder's square input.</param>
     /// <param name="maxPixels">Largest image decoded, in pixels (checked on the file's header, before decoding).</param>
-    public ImageWorkspace(int imageSize, long maxPixels = ImageLimits.DefaultMaxPixels)
+    /// <param name="reducedDecoding">Decode JPEG and WebP files at a reduced size that keeps a short side of at least
+    /// <see cref="ReducedDecodingFactor"/> × S (<see cref="ByolEmbedderOptions.ReducedSizeDecoding"/>).</param>
+    public ImageWorkspace(int imageSize, long maxPixels = ImageLimits.DefaultMaxPixels, bool reducedDecoding = false)
     {
-        _decoder = new ImageFileDecoder(maxPixels);
+        _decoder = new ImageFileDecoder(maxPixels, reducedDecoding ? ReducedDecodingFactor * imageSize : 0);
         _resizer = new IsoResizer(imageSize);
     }
+
+    /// <summary>A reduced decode keeps the short side at least this many times the encoder's input side, so the resize
+    /// after it still reduces by 2× or more.</summary>
+    public const int ReducedDecodingFactor = 2;
 
     /// <summary>The side S of the encoder's square input.</summary>
     public int ImageSize => _resizer.Size;

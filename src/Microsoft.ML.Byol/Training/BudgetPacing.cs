@@ -3,10 +3,13 @@ namespace Microsoft.ML.Byol.Training;
 /// <summary>
 /// Keeps a budgeted run on time while it trains. The schedules (learning rate, τ) are laid over the
 /// <see cref="ScheduleSteps"/> the calibration planned; a step of the run sits at a <em>position</em> on them. Without a
-/// re-plan the position is the step. At each re-plan point (every tenth of the run or of the budget) the run's remaining steps are refitted to the remaining budget at the pace measured since the
-/// previous point, and the rest of the schedules is stretched or shrunk over them: positions stay continuous, and the
-/// last step of the run is the last position of the schedules (lr 0, τ 1). A calibration alone erred by about a
-/// quarter on a small network (docs/recipes.md, "Time budgets").
+/// re-plan the position is the step. At each re-plan point (every tenth of the run or of the budget) the run's
+/// remaining steps are refitted to the remaining budget at the pace measured since the previous point, and the rest of
+/// the schedules is stretched or shrunk over them: positions stay continuous, and the last step of the run is the last
+/// position of the schedules (lr 0, τ 1). The warm-up and the fine-tuning recipe's frozen-encoder phase are positions
+/// too, so they stretch or shrink with the run; the heads-only steps of that phase cost about half a full step, so
+/// the trainer does not re-plan on them (its first pace window starts when the encoder starts training). A
+/// calibration alone erred by about a quarter on a small network (docs/recipes.md, "Time budgets").
 /// </summary>
 /// <param name="ScheduleSteps">K of the schedules: the planned step count (part of the run's configuration).</param>
 /// <param name="AnchorStep">The step of the latest re-plan (0: none).</param>
@@ -40,17 +43,15 @@ internal sealed record BudgetPacing(long ScheduleSteps, long AnchorStep, double 
     }
 
     /// <summary>
-    /// Whether <paramref name="done"/> steps is a re-plan point: at least <see cref="MinStepsBetweenReplans"/> steps
-    /// after the previous one, and a tenth of the run's steps or a tenth of the <paramref name="budget"/> later
-    /// (<paramref name="sinceLast"/>), whichever comes first (a plan ten times too long is caught as early as one ten
-    /// times too short); never the run's last step.
+    /// Whether <paramref name="done"/> steps is a re-plan point, given the pace window (the steps since the previous
+    /// point, or since the step's cost last changed: <paramref name="windowSteps"/> steps in <paramref name="windowTime"/>):
+    /// at least <see cref="MinStepsBetweenReplans"/> steps, and a tenth of the run's steps or a tenth of the
+    /// <paramref name="budget"/>, whichever comes first (a plan ten times too long is caught as early as one ten times
+    /// too short); never the run's last step.
     /// </summary>
-    public bool IsReplanPoint(long done, TimeSpan sinceLast, TimeSpan budget)
-    {
-        long steps = done - AnchorStep;
-        return done < RunSteps && steps >= MinStepsBetweenReplans &&
-            (steps >= ReplanEvery * RunSteps || sinceLast >= ReplanEvery * budget);
-    }
+    public bool IsReplanPoint(long done, long windowSteps, TimeSpan windowTime, TimeSpan budget) =>
+        done < RunSteps && windowSteps >= MinStepsBetweenReplans &&
+        (windowSteps >= ReplanEvery * RunSteps || windowTime >= ReplanEvery * budget);
 
     /// <summary>
     /// Refits the rest of the run at <paramref name="done"/> steps: the remaining budget

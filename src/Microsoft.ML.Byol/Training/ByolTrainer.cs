@@ -159,7 +159,10 @@ internal sealed class ByolTrainer
                     _options.CancellationToken.ThrowIfCancellationRequested();
                     double position = _pacing.Position(step);
                     if (_encoderFrozen && position >= _run.FrozenEncoderSteps)
+                    {
                         SetPhase(step, frozen: false);
+                        _paceFrom = (step, _budgetClock.Elapsed, _monitorTime);   // heads-only steps cost about half: not the pace of the rest
+                    }
                     long inEpoch = step % plan.StepsPerEpoch;
                     if (inEpoch == 0 || _permutation.Length != _store.Count)
                         _permutation = Shuffle(_store.Count, generator);
@@ -171,7 +174,7 @@ internal sealed class ByolTrainer
                         pending.Add(step, lr, tau, update.Run(pixels, _store.ContentOf(batch), lr, tau, generator));
                     long done = step + 1;
                     bool monitorDue = done % _monitorEvery == 0 || done == _pacing.RunSteps;
-                    bool replanDue = _replans && _pacing.IsReplanPoint(done, _budgetClock.Elapsed - _paceFrom.Elapsed, _options.TimeBudget!.Value);
+                    bool replanDue = _replans && !_encoderFrozen && _pacing.IsReplanPoint(done, done - _paceFrom.Step, _budgetClock.Elapsed - _paceFrom.Elapsed, _options.TimeBudget!.Value);
                     bool checkpointDue = checkpoints is not null && done % _options.CheckpointEverySteps == 0 && done < _pacing.RunSteps;
                     if (_execution.ReadsAfter(done, _pacing.RunSteps, needed: checkpointDue || replanDue || (monitorDue && _monitor is not null)))
                         ReadSteps(pending, done, monitorDue ? best : null);

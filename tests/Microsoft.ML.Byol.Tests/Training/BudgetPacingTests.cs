@@ -83,12 +83,13 @@ public sealed class BudgetPacingTests
     public void ReplanPoints_ComeEveryTenthOfTheRunOrOfTheBudget_NeverAtTheEnd()
     {
         var pacing = BudgetPacing.Planned(Planned);
-        pacing.IsReplanPoint(99, TimeSpan.FromSeconds(10), Budget).Should().BeFalse();
-        pacing.IsReplanPoint(100, TimeSpan.FromSeconds(10), Budget).Should().BeTrue("a tenth of the steps");
-        pacing.IsReplanPoint(20, TimeSpan.FromMinutes(1), Budget).Should().BeTrue("a tenth of the budget: a plan far too long is caught early");
-        pacing.IsReplanPoint(4, TimeSpan.FromMinutes(5), Budget).Should().BeFalse("the pace is a mean over a few steps at least");
+        pacing.IsReplanPoint(99, 99, TimeSpan.FromSeconds(10), Budget).Should().BeFalse();
+        pacing.IsReplanPoint(100, 100, TimeSpan.FromSeconds(10), Budget).Should().BeTrue("a tenth of the steps");
+        pacing.IsReplanPoint(20, 20, TimeSpan.FromMinutes(1), Budget).Should().BeTrue("a tenth of the budget: a plan far too long is caught early");
+        pacing.IsReplanPoint(4, 4, TimeSpan.FromMinutes(5), Budget).Should().BeFalse("the pace is a mean over a few steps at least");
+        pacing.IsReplanPoint(104, 4, TimeSpan.FromMinutes(5), Budget).Should().BeFalse("the window restarted 4 steps ago (the step's cost changed)");
         var shortRun = BudgetPacing.Planned(12);
-        shortRun.IsReplanPoint(12, TimeSpan.FromMinutes(5), Budget).Should().BeFalse("the last step is not a re-plan point");
+        shortRun.IsReplanPoint(12, 12, TimeSpan.FromMinutes(5), Budget).Should().BeFalse("the last step is not a re-plan point");
     }
 
     private static double LearningRate(BudgetPacing pacing, long step) => LearningRateSchedule.At(pacing.Position(step), Planned, Warmup, Peak);
