@@ -96,12 +96,8 @@ internal sealed class ByolTrainer
         private readonly long _monitorEvery;
         private readonly List<(long, double)> _history = new();
         private readonly Stopwatch _clock = new();
-        private readonly Stopwatch _budgetClock = new();
         private BudgetPacing _pacing;
-        private (long Step, TimeSpan Elapsed, TimeSpan Monitor) _paceFrom;
-        private TimeSpan _monitorTime;
-        private TimeSpan _lastMonitorEvaluation;
-        private bool _replans;
+        private BudgetClock? _budget;   // set when the run re-plans to its TimeBudget
         private bool _encoderFrozen;
         private readonly ThroughputWindow _window;
         private CollapseMonitor _collapse;
@@ -146,12 +142,12 @@ internal sealed class ByolTrainer
             long resumedFrom = step;
             // A budgeted run keeps itself on time (BudgetPacing); a resumed one cannot know the time spent before the
             // interruption, so it finishes the steps its checkpoint planned.
-            _replans = _options.TimeBudget is not null && resumedFrom == 0 && plan.TotalSteps > 0;
-            _budgetClock.Start();
+            if (_options.TimeBudget is { } budget && resumedFrom == 0 && plan.TotalSteps > 0)
+                _budget = new BudgetClock(budget);
             MonitorHook(step, best);
             SetPhase(step, _pacing.Position(step) < _run.FrozenEncoderSteps);
             _clock.Start();
-            _paceFrom = (step, _budgetClock.Elapsed, _monitorTime);
+            _budget?.RestartWindow(step);
             try
             {
                 for (; step < _pacing.RunSteps; step++)
@@ -161,7 +157,7 @@ internal sealed class ByolTrainer
                     if (_encoderFrozen && position >= _run.FrozenEncoderSteps)
                     {
                         SetPhase(step, frozen: false);
-                        _paceFrom = (step, _budgetClock.Elapsed, _monitorTime);   // heads-only steps cost about half: not the pace of the rest
+                        _budget?.RestartWindow(step);   // heads-only steps cost about half: not the pace of the rest
                     }
                     long inEpoch = step % plan.StepsPerEpoch;
                     if (inEpoch == 0 || _permutation.Length != _store.Count)
@@ -174,14 +170,14 @@ internal sealed class ByolTrainer
                         pending.Add(step, lr, tau, update.Run(pixels, _store.ContentOf(batch), lr, tau, generator));
                     long done = step + 1;
                     bool monitorDue = done % _monitorEvery == 0 || done == _pacing.RunSteps;
-                    bool replanDue = _replans && !_encoderFrozen && _pacing.IsReplanPoint(done, done - _paceFrom.Step, _budgetClock.Elapsed - _paceFrom.Elapsed, _options.TimeBudget!.Value);
+                    bool replanDue = _budget is not null && !_encoderFrozen && _budget.IsReplanPoint(_pacing, done);
                     bool checkpointDue = checkpoints is not null && done % _options.CheckpointEverySteps == 0 && done < _pacing.RunSteps;
                     if (_execution.ReadsAfter(done, _pacing.RunSteps, needed: checkpointDue || replanDue || (monitorDue && _monitor is not null)))
                         ReadSteps(pending, done, monitorDue ? best : null);
                     if (done % NativeHeap.TrimEverySteps == 0)
                         NativeHeap.Trim();
                     if (replanDue)
-                        Replan(done);
+                        Replan(done, _budget!);
                     if (checkpointDue)
                         Log($"BYOL: checkpoint {Save(checkpoints!, done, optimizer, generator)}");
                     phases?.EndStep();
@@ -213,19 +209,18 @@ internal sealed class ByolTrainer
         /// MonitorEverySteps and one at the end, at the latest one's cost) set aside; the schedules follow
         /// (<see cref="BudgetPacing"/>).
         /// </summary>
-        private void Replan(long done)
+        private void Replan(long done, BudgetClock budget)
         {
-            var elapsed = _budgetClock.Elapsed;
-            double stepSeconds = Math.Max(1e-6, (elapsed - _paceFrom.Elapsed - (_monitorTime - _paceFrom.Monitor)).TotalSeconds / (done - _paceFrom.Step));
-            double evaluationSeconds = _monitor is null ? 0 : _lastMonitorEvaluation.TotalSeconds;
-            var left = _options.TimeBudget!.Value - elapsed;
+            double stepSeconds = budget.SecondsPerStep(done);
+            double evaluationSeconds = _monitor is null ? 0 : budget.LastEvaluation.TotalSeconds;
+            var left = budget.Left;
             var replanned = _pacing.Replan(done, left - TimeSpan.FromSeconds(evaluationSeconds), stepSeconds + evaluationSeconds / _monitorEvery,
                 TrainingPlan.StepCap(_options, _run.Plan.StepsPerEpoch));
             if (replanned.RunSteps != _pacing.RunSteps)
-                Log($"BYOL: time budget: step {done} ({stepSeconds:F3} s/step since step {_paceFrom.Step}{(_monitor is null ? "" : $", {evaluationSeconds:F1} s per monitor evaluation")}, {Math.Max(0, left.TotalSeconds):F0} s left): " +
+                Log($"BYOL: time budget: step {done} ({stepSeconds:F3} s/step since step {budget.WindowStart}{(_monitor is null ? "" : $", {evaluationSeconds:F1} s per monitor evaluation")}, {Math.Max(0, left.TotalSeconds):F0} s left): " +
                     $"{replanned.RunSteps} steps in all (was {_pacing.RunSteps}); the schedules go on from position {replanned.AnchorPosition:F2} of {replanned.ScheduleSteps} to end with the run.");
             _pacing = replanned;
-            _paceFrom = (done, elapsed, _monitorTime);
+            budget.RestartWindow(done);
         }
 
         /// <summary>Frozen-encoder phase (heads only) while the schedules are before <see cref="RunConfiguration.FrozenEncoderSteps"/>, then all of θ.</summary>
@@ -289,8 +284,7 @@ internal sealed class ByolTrainer
             double accuracy = _monitor.Evaluate(_network.OnlineEncoder, _device);
             _network.TrainMode(_run.FreezeEncoderBatchNorm);
             bool improved = _options.KeepBestMonitoredEncoder && best.Offer(_network.OnlineEncoder, done, accuracy);
-            _lastMonitorEvaluation = watch.Elapsed;   // the time budget sets evaluations apart from steps
-            _monitorTime += watch.Elapsed;
+            _budget?.AddEvaluation(watch.Elapsed);   // the time budget sets evaluations apart from steps
             Log($"BYOL monitor: step {done}: kNN accuracy {accuracy:P2} ({_monitor.QuerySize} held-out images, bank {_monitor.BankSize}, " +
                 $"{watch.Elapsed.TotalSeconds:F1} s){(improved ? ", best so far" : "")}.");
             return accuracy;
