@@ -77,7 +77,8 @@ public sealed class ByolEstimator : IEstimator<ByolTransformer>
         var keptRows = new List<int>();
         using var store = ImageCacheBuilder.Build(_catalog, input, _options.InputColumnName, _options.ImageSize,
             _options.MaxCacheMemoryBytes ?? DefaultCacheBudget(), Log, _options.CancellationToken, maxImagePixels: _options.MaxImagePixels,
-            invalidImages: _options.InvalidImageHandling, keptRows: keptRows, wholeImageSide: _options.SourceImageSide);
+            invalidImages: _options.InvalidImageHandling, keptRows: keptRows, wholeImageSide: _options.SourceImageSide,
+            reducedDecoding: _options.ReducedSizeDecoding);
         var monitor = _options.MonitorLabelColumnName is { } label
             ? KnnMonitor.Create(store, MonitorLabels.Read(_catalog, input, label, keptRows), seed, imageSize: _options.ImageSize)
             : null;

@@ -247,6 +247,20 @@ public sealed class ByolOptions
     public long MaxImagePixels { get; set; } = Embedding.ImageLimits.DefaultMaxPixels;
 
     /// <summary>
+    /// Decode JPEG and WebP training files at 1/2, 1/4 or 1/8 of their size (the codec's own reduced decoding: JPEG's
+    /// DCT scaling) when the picture's short side stays at least twice the side it is cached at (S =
+    /// <see cref="SourceImageScale"/> × <see cref="ImageSize"/>), then fit it into the cache as usual. Camera photos of
+    /// several megapixels then decode several times faster, which is most of the time it takes to build the cache of a
+    /// folder of photos. Default false: the cache holds the bytes of ML.NET's <c>LoadImages</c> → <c>ResizeImages</c>
+    /// chain exactly; when true, the cached pictures differ from those by an area-like reduction before the resize
+    /// (docs/recipes.md gives the measured difference). Applies when the input column is the direct output of
+    /// <c>LoadImages</c> (the files are then decoded by this library); PNG and other formats are unaffected. The
+    /// transformer <see cref="ByolEstimator.Fit"/> returns scores with ML.NET's chain either way; the embedder's twin
+    /// is <c>ByolEmbedderOptions.ReducedSizeDecoding</c>.
+    /// </summary>
+    public bool ReducedSizeDecoding { get; set; }
+
+    /// <summary>
     /// What to do with a row whose image cannot be used: a missing, empty, truncated or undecodable file, a file over
     /// <see cref="MaxImagePixels"/>, or a row with no image. <see cref="ByolInvalidImageHandling.Throw"/> (default)
     /// stops <see cref="ByolEstimator.Fit"/> naming the row and file; <see cref="ByolInvalidImageHandling.Skip"/> leaves

@@ -23,7 +23,8 @@ public sealed class EndToEndTests : IDisposable
     {
         string run = _images.PathIn("run");
         var pretrain = await CliRun.RunAsync("pretrain", "--images", _images.Folder, "--out", run, "--arch", "ResNet18", "--width", "0.125",
-            "--image-size", "16", "--epochs", "2", "--batch-size", "8", "--max-steps", "4", "--seed", "7", "--checkpoint-every", "2", "--threads", "2");
+            "--image-size", "16", "--epochs", "2", "--batch-size", "8", "--max-steps", "4", "--seed", "7", "--checkpoint-every", "2", "--threads", "2",
+            "--reduced-decoding");
         _output.WriteLine(pretrain.ToString());
         pretrain.ExitCode.Should().Be(0);
         pretrain.Out.Should().Contain("25 image files").And.Contain("encoder: ").And.Contain("4 steps");
@@ -36,6 +37,7 @@ public sealed class EndToEndTests : IDisposable
         checkpoints.Should().NotBeEmpty();
         string log = File.ReadAllText(Path.Combine(run, "pretrain.log"));
         log.Should().Contain("step 4/4").And.Contain("BYOL").And.Contain("broken.png", "the skipped file is named in the log");
+        log.Should().Contain("ReducedSizeDecoding", "--reduced-decoding reaches the training cache");
         File.ReadAllText(Path.Combine(run, "pretrain.json")).Should().Contain("\"architecture\": \"ResNet18\"");
 
         // The newest checkpoint is the end of the run: its export scores like encoder.onnx.

@@ -29,6 +29,30 @@ internal static class PhotoFiles
         return bitmap;
     }
 
+    /// <summary>Gradients and large soft shapes: what a photo looks like at the encoder's scale, with no pixel noise to alias.</summary>
+    public static SKBitmap Smooth(int width, int height)
+    {
+        var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        using var canvas = new SKCanvas(bitmap);
+        using (var sky = new SKPaint())
+        {
+            sky.Shader = SKShader.CreateLinearGradient(new SKPoint(0, 0), new SKPoint(width, height),
+                new[] { new SKColor(30, 90, 200), new SKColor(240, 200, 120) }, SKShaderTileMode.Clamp);
+            canvas.DrawRect(0, 0, width, height, sky);
+        }
+
+        using var shape = new SKPaint { IsAntialias = true };
+        var random = new Random(5);
+        for (int i = 0; i < 12; i++)
+        {
+            shape.Color = new SKColor((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256));
+            canvas.DrawCircle(random.Next(width), random.Next(height), 60 + random.Next(200), shape);
+        }
+
+        canvas.Flush();
+        return bitmap;
+    }
+
     /// <summary>The encoded bytes of <paramref name="bitmap"/>.</summary>
     public static byte[] Encode(SKBitmap bitmap, SKEncodedImageFormat format, int quality = 90)
     {

@@ -15,7 +15,7 @@ internal static class PretrainCommand
     private sealed record Settings(
         string Images, string Out, string? InitialEncoder, TimeSpan? TimeBudget, int ImageSize, int? Epochs, long? MaxSteps,
         int? BatchSize, ByolArchitecture? Architecture, float? Width, int? Seed, string Device, int? Threads, int CheckpointEvery,
-        ByolInvalidImageHandling InvalidImages, double SourceScale);
+        ByolInvalidImageHandling InvalidImages, double SourceScale, bool ReducedDecoding);
 
     private sealed class ImageRow
     {
@@ -44,6 +44,11 @@ internal static class PretrainCommand
             Description = "Images are cached whole at this multiple of --image-size (1 to 4) and the training crops are taken from them",
             DefaultValueFactory = _ => 1.5,
         };
+        var reduced = new Option<bool>("--reduced-decoding")
+        {
+            Description = "Decode JPEG and WebP photos at 1/2-1/8 size when that keeps twice the cached side (much faster on large photos; " +
+                "the cache then differs slightly from ML.NET's full decode: ByolOptions.ReducedSizeDecoding)",
+        };
         OptionRules.Positive(imageSize);
         OptionRules.Positive(checkpointEvery);
         OptionRules.Positive(epochs);
@@ -54,13 +59,13 @@ internal static class PretrainCommand
 
         var command = new System.CommandLine.Command("pretrain", "Pretrain an image encoder with BYOL on a folder of images; writes encoder.onnx, checkpoints and a log.")
         {
-            images, output, initial, budget, imageSize, epochs, maxSteps, batch, arch, width, seed, device, threads, checkpointEvery, invalid, sourceScale,
+            images, output, initial, budget, imageSize, epochs, maxSteps, batch, arch, width, seed, device, threads, checkpointEvery, invalid, sourceScale, reduced,
         };
         command.SetAction((parse, ct) => ByolCli.Guard(io, "pretrain", () => RunAsync(io, new Settings(
             parse.GetValue(images)!, parse.GetValue(output)!, parse.GetValue(initial), parse.GetValue(budget), parse.GetValue(imageSize),
             parse.GetValue(epochs), parse.GetValue(maxSteps), parse.GetValue(batch), parse.GetValue(arch), parse.GetValue(width),
             parse.GetValue(seed), parse.GetValue(device)!, parse.GetValue(threads), parse.GetValue(checkpointEvery), parse.GetValue(invalid),
-            parse.GetValue(sourceScale)), ct)));
+            parse.GetValue(sourceScale), parse.GetValue(reduced)), ct)));
         return command;
     }
 
@@ -97,6 +102,7 @@ internal static class PretrainCommand
             InputColumnName = "Image",
             ImageSize = s.ImageSize,
             SourceImageScale = s.SourceScale,
+            ReducedSizeDecoding = s.ReducedDecoding,
             InitialEncoderPath = initial,
             TimeBudget = s.TimeBudget,
             MaxSteps = s.MaxSteps,

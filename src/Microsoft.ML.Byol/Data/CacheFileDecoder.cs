@@ -18,21 +18,19 @@ internal sealed class CacheFileDecoder : IDisposable
     private readonly IsoResizer? _fitter;
     private readonly int _side;
 
-    /// <param name="imageSize">The training size (the side of the scoring view).</param>
-    /// <param name="wholeImageSide">The side of the padded square that holds whole pictures; null: the scoring view.</param>
-    /// <param name="maxPixels">Largest image decoded, in pixels (checked on the file's header, before decoding).</param>
-    public CacheFileDecoder(int imageSize, int? wholeImageSide, long maxPixels)
+    /// <param name="decoding">What the cache holds and how its files are decoded.</param>
+    public CacheFileDecoder(CacheDecoding decoding)
     {
-        if (wholeImageSide is { } side)
+        if (decoding.WholeImageSide is { } side)
         {
             _side = side;
-            _decoder = new ImageFileDecoder(maxPixels);
+            _decoder = new ImageFileDecoder(decoding.MaxImagePixels, decoding.ReducedDecoding ? ImageWorkspace.ReducedDecodingFactor * side : 0);
             _fitter = new IsoResizer(side, PixelResizing.WholePicture);
         }
         else
         {
-            _side = imageSize;
-            _scoringView = new ImageWorkspace(imageSize, maxPixels);
+            _side = decoding.ImageSize;
+            _scoringView = new ImageWorkspace(decoding.ImageSize, decoding.MaxImagePixels, decoding.ReducedDecoding);
         }
     }
 
@@ -62,3 +60,11 @@ internal sealed class CacheFileDecoder : IDisposable
         _fitter?.Dispose();
     }
 }
+
+/// <summary>How the training cache decodes its files (<see cref="CacheFileDecoder"/>).</summary>
+/// <param name="ImageSize">The training size (the side of the scoring view).</param>
+/// <param name="WholeImageSide">The side of the padded square that holds whole pictures; null: the scoring view.</param>
+/// <param name="MaxImagePixels">Largest image decoded, in pixels (checked on the file's header, before decoding).</param>
+/// <param name="ReducedDecoding">Decode JPEG and WebP at a reduced size that keeps
+/// <see cref="ImageWorkspace.ReducedDecodingFactor"/> × the cached side (<see cref="ByolOptions.ReducedSizeDecoding"/>).</param>
+internal sealed record CacheDecoding(int ImageSize, int? WholeImageSide, long MaxImagePixels, bool ReducedDecoding = false);

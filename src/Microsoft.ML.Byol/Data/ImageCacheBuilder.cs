@@ -42,6 +42,10 @@ internal static class ImageCacheBuilder
     /// <param name="wholeImageSide">
     /// The side S of the padded square image columns are stored whole in (null: the centre crop at <paramref name="imageSize"/>).
     /// </param>
+    /// <param name="reducedDecoding">
+    /// Whether the parallel pass decodes JPEG and WebP files at a reduced size that keeps twice the cached side
+    /// (<see cref="ByolOptions.ReducedSizeDecoding"/>).
+    /// </param>
     /// <exception cref="ArgumentOutOfRangeException">The column is missing, or a size is not positive.</exception>
     /// <exception cref="ArgumentException">The column type is not accepted, or the data has no rows.</exception>
     /// <exception cref="InvalidOperationException">A row holds no usable picture (the message names the row), or, with Skip, none does.</exception>
@@ -49,7 +53,7 @@ internal static class ImageCacheBuilder
     public static ImageStore Build(TransformsCatalog transforms, IDataView data, string columnName, int imageSize,
         long memoryBudgetBytes, Action<string>? log, CancellationToken cancellationToken, string? temporaryDirectory = null,
         long maxImagePixels = ImageLimits.DefaultMaxPixels, ByolInvalidImageHandling invalidImages = ByolInvalidImageHandling.Throw,
-        List<int>? keptRows = null, bool parallelFiles = true, int? workers = null, int? wholeImageSide = null)
+        List<int>? keptRows = null, bool parallelFiles = true, int? workers = null, int? wholeImageSide = null, bool reducedDecoding = false)
     {
         ArgumentNullException.ThrowIfNull(transforms);
         ArgumentNullException.ThrowIfNull(data);
@@ -82,11 +86,11 @@ internal static class ImageCacheBuilder
         log?.Invoke($"Caching {count} images of column '{columnName}' at {channels}×{side}×{side} " +
             (whole is not null ? $"(whole pictures fitted into {side}×{side} and padded, for {imageSize} px crops; {count} × {side}² × {channels} bytes) " : "") +
             (writer is FileCacheWriter file ? $"in the memory-mapped file {file.Path} ({Megabytes(bytes)}; the memory budget is {Megabytes(memoryBudgetBytes)})" : $"in memory ({Megabytes(bytes)})") +
-            (source is not null ? $", decoding LoadImages' files on {threads} thread{(threads == 1 ? "" : "s")}." : "."));
+            (source is not null ? $", decoding LoadImages' files on {threads} thread{(threads == 1 ? "" : "s")}{(reducedDecoding ? " (JPEG and WebP at a reduced size: ReducedSizeDecoding)" : "")}." : "."));
 
         var progress = new CacheProgress(count, log);
         var (kept, grey) = source is not null
-            ? new ParallelFileCacheFiller(columnName, source, imageSize, whole, maxImagePixels, threads).Fill(data, writer, content, skipped, keptRows, progress, cancellationToken)
+            ? new ParallelFileCacheFiller(columnName, source, new CacheDecoding(imageSize, whole, maxImagePixels, reducedDecoding), threads).Fill(data, writer, content, skipped, keptRows, progress, cancellationToken)
             : FillFromCursor(transforms, data, column, writer, whole, content, maxImagePixels, skipped, keptRows, progress, log, cancellationToken);
 
         if (skipped is { Count: > 0 })

@@ -17,7 +17,7 @@ namespace Microsoft.ML.Byol.Data;
 /// images are moved down over the skipped ones, so the cache keeps the data's order. Memory in flight is one decoded and
 /// one resized bitmap per worker.
 /// </summary>
-internal sealed class ParallelFileCacheFiller(string columnName, LoadImagesSource source, int imageSize, int? wholeImageSide, long maxImagePixels, int workers)
+internal sealed class ParallelFileCacheFiller(string columnName, LoadImagesSource source, CacheDecoding decoding, int workers)
 {
     private const int RowsPerWorker = 32;
 
@@ -50,7 +50,7 @@ internal sealed class ParallelFileCacheFiller(string columnName, LoadImagesSourc
             if (n == 0)
                 break;
             int first = kept;
-            Parallel.For(0, n, options, () => pool.Rent(imageSize, wholeImageSide, maxImagePixels), (i, _, decoder) =>
+            Parallel.For(0, n, options, () => pool.Rent(decoding), (i, _, decoder) =>
             {
                 errors[i] = null;
                 try
@@ -105,8 +105,8 @@ internal sealed class ParallelFileCacheFiller(string columnName, LoadImagesSourc
     {
         private readonly ConcurrentBag<CacheFileDecoder> _free = new();
 
-        public CacheFileDecoder Rent(int imageSize, int? wholeImageSide, long maxPixels)
-            => _free.TryTake(out var decoder) ? decoder : new CacheFileDecoder(imageSize, wholeImageSide, maxPixels);
+        public CacheFileDecoder Rent(CacheDecoding decoding)
+            => _free.TryTake(out var decoder) ? decoder : new CacheFileDecoder(decoding);
 
         public void Add(CacheFileDecoder decoder) => _free.Add(decoder);
 

@@ -17,7 +17,7 @@ public sealed class ReducedDecodingTests : IDisposable
 
     public ReducedDecodingTests()
     {
-        using var bitmap = SmoothPhoto(Width, Height);
+        using var bitmap = PhotoFiles.Smooth(Width, Height);
         _jpeg = _files.Write("photo.jpg", PhotoFiles.Encode(bitmap, SKEncodedImageFormat.Jpeg, quality: 92));
         _png = _files.Write("photo.png", PhotoFiles.Encode(bitmap, SKEncodedImageFormat.Png));
     }
@@ -77,29 +77,5 @@ public sealed class ReducedDecodingTests : IDisposable
             Math.Sqrt(a[0].Sum(x => (double)x * x) * b[0].Sum(y => (double)y * y));
         (1 - cosine).Should().BeLessThan(0.01, "the encoder sees nearly the same picture");
         new ByolEmbedderOptions().ReducedSizeDecoding.Should().BeFalse("the default keeps the transformer's pixels");
-    }
-
-    /// <summary>Gradients and large soft shapes: what a photo looks like at the encoder's scale, with no pixel noise to alias.</summary>
-    private static SKBitmap SmoothPhoto(int width, int height)
-    {
-        var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
-        using var canvas = new SKCanvas(bitmap);
-        using (var sky = new SKPaint())
-        {
-            sky.Shader = SKShader.CreateLinearGradient(new SKPoint(0, 0), new SKPoint(width, height),
-                new[] { new SKColor(30, 90, 200), new SKColor(240, 200, 120) }, SKShaderTileMode.Clamp);
-            canvas.DrawRect(0, 0, width, height, sky);
-        }
-
-        using var shape = new SKPaint { IsAntialias = true };
-        var random = new Random(5);
-        for (int i = 0; i < 12; i++)
-        {
-            shape.Color = new SKColor((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256));
-            canvas.DrawCircle(random.Next(width), random.Next(height), 60 + random.Next(200), shape);
-        }
-
-        canvas.Flush();
-        return bitmap;
     }
 }
