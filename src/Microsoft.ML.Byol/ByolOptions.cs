@@ -253,10 +253,10 @@ public sealed class ByolOptions
     /// several megapixels then decode several times faster, which is most of the time it takes to build the cache of a
     /// folder of photos. Default false: the cache holds the bytes of ML.NET's <c>LoadImages</c> → <c>ResizeImages</c>
     /// chain exactly; when true, the cached pictures differ from those by an area-like reduction before the resize
-    /// (docs/recipes.md gives the measured difference). Applies when the input column is the direct output of
-    /// <c>LoadImages</c> (the files are then decoded by this library); PNG and other formats are unaffected. The
-    /// transformer <see cref="ByolEstimator.Fit"/> returns scores with ML.NET's chain either way; the embedder's twin
-    /// is <c>ByolEmbedderOptions.ReducedSizeDecoding</c>.
+    /// (docs/augmentations.md gives the measured difference and speed). Applies when the input column is the direct
+    /// output of <c>LoadImages</c> (the files are then decoded by this library); PNG and other formats are unaffected.
+    /// The transformer <see cref="ByolEstimator.Fit"/> returns scores with ML.NET's chain either way; the embedder's
+    /// twin is <c>ByolEmbedderOptions.ReducedSizeDecoding</c>.
     /// </summary>
     public bool ReducedSizeDecoding { get; set; }
 
