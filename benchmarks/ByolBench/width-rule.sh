@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Channels-last against contiguous (NCHW) activations in the training step at several ResNet-18 widths and image sizes
-# (issue 15: the width rule of StepKernels.For). One ByolBench --variants run per (width, size): batch 64, small stem (the library's
+# (issue 15: a width rule for the default of StepKernels). One ByolBench --variants run per (width, size): batch 64, small stem (the library's
 # choice at <= 64 px), 2 threads, the two variants alternating within each round in one process; then a table
 # width × size → speed of channels-last against NCHW (median s/step of NCHW / median s/step of channels-last; > 1 means
 # channels-last is faster). Both are set explicitly, so the library's default (the rule) does not enter.

@@ -59,30 +59,19 @@ public sealed class StepKernelsTests
         AssertClose(inPlace, reference, tolerance: 0, gradientTolerance: 0);
     }
 
-    [Theory]
-    [InlineData(0.125f, DeviceType.CPU, false)]   // mixed at ×0.125 (0.78–1.26×): contiguous
-    [InlineData(0.25f, DeviceType.CPU, true)]     // faster in every measured configuration from ×0.25 up
-    [InlineData(1f, DeviceType.CPU, true)]
-    [InlineData(1f, DeviceType.CUDA, false)]      // not measured on a GPU: contiguous
-    public void ChannelsLast_IsTheCpuDefault_FromWidthAQuarterUp(float width, DeviceType device, bool channelsLast)
-    {
-        var none = (string _) => (string?)null;
-        StepKernels.For(width, device, none).Should().Be(new StepKernels(channelsLast, InPlaceActivations: false));
-    }
-
     [Fact]
-    public void SwitchesSetInTheEnvironment_OverrideTheRule()
+    public void SwitchesAreReadFromTheEnvironment()
     {
         var variables = new Dictionary<string, string?> { [StepKernels.ChannelsLastVariable] = "1", [StepKernels.InPlaceReluVariable] = "0" };
         var read = (string name) => variables.GetValueOrDefault(name);
 
-        StepKernels.For(0.125f, DeviceType.CPU, read).Should().Be(new StepKernels(ChannelsLast: true, InPlaceActivations: false));
-        StepKernels.For(0.125f, DeviceType.CPU, read).Describe().Should().Contain("channels-last activations, allocating ReLUs");
+        StepKernels.FromEnvironment(read).Should().Be(new StepKernels(ChannelsLast: true, InPlaceActivations: false));
+        StepKernels.FromEnvironment(read).Describe().Should().Contain("channels-last activations, allocating ReLUs");
         variables[StepKernels.ChannelsLastVariable] = "false";
         variables[StepKernels.InPlaceReluVariable] = "true";
-        StepKernels.For(1f, DeviceType.CPU, read).Should().Be(new StepKernels(ChannelsLast: false, InPlaceActivations: true));
+        StepKernels.FromEnvironment(read).Should().Be(new StepKernels(ChannelsLast: false, InPlaceActivations: true));
         variables.Clear();
-        StepKernels.For(0.125f, DeviceType.CPU, read).Should().Be(StepKernels.Default);
+        StepKernels.FromEnvironment(read).Should().Be(StepKernels.Default);
         StepKernels.Default.Describe().Should().BeNull();
     }
 
