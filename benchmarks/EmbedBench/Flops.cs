@@ -8,22 +8,17 @@ internal static class Flops
     public static double PerImage(ResNetLayout layout, int imageSize)
     {
         double macs = 0;
-        int side = imageSize;
-        int Conv(int inC, int outC, int kernel, int stride, int pad, int input)
+        int Conv(ResNetBlock.Convolution c, int input)
         {
-            int output = (input + 2 * pad - kernel) / stride + 1;
-            macs += (double)outC * inC * kernel * kernel * output * output;
+            int output = c.OutputSide(input);
+            macs += (double)c.OutChannels * c.InChannels * c.Kernel * c.Kernel * output * output;
             return output;
         }
 
-        if (layout.SmallImageStem)
+        int side = Conv(layout.StemConvolution, imageSize);
+        if (layout.StemPool is { } pool)
         {
-            side = Conv(3, layout.StemChannels, 3, 1, 1, side);
-        }
-        else
-        {
-            side = Conv(3, layout.StemChannels, 7, 2, 3, side);
-            side = (side + 2 - 3) / 2 + 1; // max-pool 3×3, stride 2, pad 1
+            side = pool.OutputSide(side);
         }
 
         foreach (var block in layout.Blocks)
@@ -31,12 +26,12 @@ internal static class Flops
             int inSide = side;
             foreach (var conv in block.MainBranch)
             {
-                side = Conv(conv.InChannels, conv.OutChannels, conv.Kernel, conv.Stride, conv.Padding, side);
+                side = Conv(conv, side);
             }
 
             if (block.Shortcut is { } shortcut)
             {
-                Conv(shortcut.InChannels, shortcut.OutChannels, shortcut.Kernel, shortcut.Stride, shortcut.Padding, inSide);
+                Conv(shortcut, inSide);
             }
         }
 

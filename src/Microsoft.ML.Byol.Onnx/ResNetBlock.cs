@@ -34,14 +34,17 @@ internal sealed record ResNetBlock(int Stage, int Index, int InChannels, int Pla
     /// <summary>The projection shortcut (<c>downsample.0</c>, then BatchNorm <c>downsample.1</c>): 1×1 stride s; null for an identity shortcut.</summary>
     public Convolution? Shortcut => HasDownsample ? new Convolution(InChannels, OutChannels, 1, Stride) : null;
 
-    /// <summary>A bias-free square convolution of a block, padded by <see cref="Padding"/> on every side.</summary>
+    /// <summary>A bias-free square convolution of a block or of the stem (<see cref="ResNetLayout.StemConvolution"/>), padded by <see cref="Padding"/> on every side.</summary>
     /// <param name="InChannels">Channels it reads.</param>
     /// <param name="OutChannels">Channels it writes.</param>
-    /// <param name="Kernel">Side of the kernel: 1 or 3.</param>
+    /// <param name="Kernel">Side of the kernel: 1 or 3 in blocks, 3 or 7 in the stem.</param>
     /// <param name="Stride">Stride: 1 or 2.</param>
     internal readonly record struct Convolution(int InChannels, int OutChannels, int Kernel, int Stride)
     {
         /// <summary>Zero padding on every side: kernel / 2 (so a stride-1 convolution keeps the size).</summary>
         public int Padding => Kernel / 2;
+
+        /// <summary>Output side for an input side of <paramref name="input"/>.</summary>
+        public int OutputSide(int input) => (input + 2 * Padding - Kernel) / Stride + 1;
     }
 }

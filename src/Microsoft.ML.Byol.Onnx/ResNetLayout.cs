@@ -46,6 +46,40 @@ internal sealed record ResNetLayout(ByolArchitecture Architecture, float WidthMu
     /// <summary>Channels of the stem convolution (64 × width).</summary>
     public int StemChannels => Scale(64);
 
+    /// <summary>
+    /// The stem convolution <c>conv1</c> (then BatchNorm <c>bn1</c> and a ReLU): torchvision's 7×7 stride 2, or for
+    /// the small-image stem 3×3 stride 1 (the CIFAR variant of SimCLR and BYOL's small-image experiments, which keeps
+    /// the resolution of images of 64 px and less). The one statement of the stem that the TorchSharp network, the
+    /// ONNX writer, the ONNX import and the FLOP counts use.
+    /// </summary>
+    public ResNetBlock.Convolution StemConvolution
+    {
+        get
+        {
+            var (kernel, stride) = StemShape(SmallImageStem);
+            return new ResNetBlock.Convolution(3, StemChannels, kernel, stride);
+        }
+    }
+
+    /// <summary>The max-pool after the standard stem (<see cref="StandardStemPool"/>); null for the small-image stem, which has none.</summary>
+    public Pooling? StemPool => SmallImageStem ? null : StandardStemPool;
+
+    /// <summary>Kernel side and stride of the stem convolution: 3, 1 for the small-image stem; 7, 2 for the standard one.</summary>
+    public static (int Kernel, int Stride) StemShape(bool smallImageStem) => smallImageStem ? (3, 1) : (7, 2);
+
+    /// <summary>torchvision's max-pool after the 7×7 stem: 3×3, stride 2, padding 1.</summary>
+    public static Pooling StandardStemPool => new(3, 2, 1);
+
+    /// <summary>A square max-pool.</summary>
+    /// <param name="Kernel">Side of the window.</param>
+    /// <param name="Stride">Stride.</param>
+    /// <param name="Padding">Padding on every side.</param>
+    internal readonly record struct Pooling(int Kernel, int Stride, int Padding)
+    {
+        /// <summary>Output side for an input side of <paramref name="input"/> (floor mode, as torchvision's).</summary>
+        public int OutputSide(int input) => (input + 2 * Padding - Kernel) / Stride + 1;
+    }
+
     /// <summary>Inner width ("planes") of the blocks in stage <paramref name="stage"/> (0..3): 64, 128, 256, 512 × width.</summary>
     public int StageWidth(int stage) => Scale(64 << stage);
 

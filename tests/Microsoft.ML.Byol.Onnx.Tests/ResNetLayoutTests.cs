@@ -109,6 +109,23 @@ public class ResNetLayoutTests
     }
 
     [Fact]
+    public void Stem_IsTorchvisionsOrTheSmallImageOne_AndSetsTheFirstStageResolution()
+    {
+        var standard = new ResNetLayout(ByolArchitecture.ResNet18, 1f, false);
+        standard.StemConvolution.Should().Be(new ResNetBlock.Convolution(3, 64, 7, 2));
+        standard.StemConvolution.Padding.Should().Be(3);
+        standard.StemPool.Should().Be(new ResNetLayout.Pooling(3, 2, 1));
+        standard.StemPool!.Value.OutputSide(standard.StemConvolution.OutputSide(224)).Should().Be(56, "torchvision's ResNet enters layer1 at 56 px from 224 px");
+        standard.StemPool!.Value.OutputSide(standard.StemConvolution.OutputSide(225)).Should().Be(57);
+
+        var small = new ResNetLayout(ByolArchitecture.ResNet50, 0.25f, true);
+        small.StemConvolution.Should().Be(new ResNetBlock.Convolution(3, 16, 3, 1));
+        small.StemPool.Should().BeNull("the small-image stem has no max-pool");
+        small.StemConvolution.OutputSide(32).Should().Be(32, "the small-image stem keeps the resolution");
+        small.Blocks[0].InChannels.Should().Be(small.StemConvolution.OutChannels);
+    }
+
+    [Fact]
     public void MalformedBlocksEntry_IsNamed()
     {
         var layout = new ResNetLayout(ByolArchitecture.ResNet18, 0.125f, true);

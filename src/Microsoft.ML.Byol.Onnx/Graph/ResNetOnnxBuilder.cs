@@ -64,13 +64,8 @@ internal static class ResNetOnnxBuilder
 
     private static string Stem(ConvBnWriter layers, ResNetLayout layout, string x)
     {
-        if (layout.SmallImageStem)
-        {
-            return layers.ConvBn(x, "conv1", "bn1", 3, layout.StemChannels, kernel: 3, stride: 1, pad: 1, relu: true);
-        }
-
-        x = layers.ConvBn(x, "conv1", "bn1", 3, layout.StemChannels, kernel: 7, stride: 2, pad: 3, relu: true);
-        return layers.Writer.MaxPool(x, kernel: 3, stride: 2, pad: 1, name: "maxpool");
+        x = ConvBn(layers, x, "conv1", "bn1", layout.StemConvolution, relu: true);
+        return layout.StemPool is { } pool ? layers.Writer.MaxPool(x, pool.Kernel, pool.Stride, pool.Padding, name: "maxpool") : x;
     }
 
     /// <summary>One residual block: the main branch (ReLU after every convolution but the last), the shortcut, Add, ReLU.</summary>

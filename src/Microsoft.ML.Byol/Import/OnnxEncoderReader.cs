@@ -41,9 +41,11 @@ internal static class OnnxEncoderReader
         var (pixels, pixelNote) = PixelContract(model, graph, head, path);
 
         var stem = ConvBnUnit.Read(graph, stemConv);
-        bool small = stem.Kernel == 3 && stem.Stride == 1;
-        if (!small && !(stem.Kernel == 7 && stem.Stride == 2))
-            throw graph.Invalid($"the stem is a {stem.Kernel}×{stem.Kernel} stride-{stem.Stride} convolution (expected 7×7 stride 2, or 3×3 stride 1)");
+        var (smallShape, standardShape) = (ResNetLayout.StemShape(true), ResNetLayout.StemShape(false));
+        bool small = (stem.Kernel, stem.Stride) == smallShape;
+        if (!small && (stem.Kernel, stem.Stride) != standardShape)
+            throw graph.Invalid($"the stem is a {stem.Kernel}×{stem.Kernel} stride-{stem.Stride} convolution " +
+                $"(expected {standardShape.Kernel}×{standardShape.Kernel} stride {standardShape.Stride}, or {smallShape.Kernel}×{smallShape.Kernel} stride {smallShape.Stride})");
         stem.Require(graph, "the stem convolution", stem.Kernel, stem.Stride, 3);
         var relu = graph.SingleConsumer(stem.Output, "the stem");
         if (relu.OpType != "Relu")
@@ -105,11 +107,14 @@ internal static class OnnxEncoderReader
         long[] kernel = OnnxGraphView.Ints(pool, "kernel_shape", Array.Empty<long>());
         long[] strides = OnnxGraphView.Ints(pool, "strides", new long[] { 1, 1 });
         long[] pads = OnnxGraphView.Ints(pool, "pads", new long[] { 0, 0, 0, 0 });
-        bool ok = kernel.SequenceEqual(new long[] { 3, 3 }) && strides.SequenceEqual(new long[] { 2, 2 })
-            && pads.Length == 4 && pads[0] == 1 && pads[1] == 1 && pads[2] is 0 or 1 && pads[3] is 0 or 1
+        // torchvision's pool, or ML.NET's asymmetric "same" padding of it (the same outputs at even sizes).
+        var expected = ResNetLayout.StandardStemPool;
+        long k = expected.Kernel, s = expected.Stride, p = expected.Padding;
+        bool ok = kernel.SequenceEqual(new[] { k, k }) && strides.SequenceEqual(new[] { s, s })
+            && pads.Length == 4 && pads[0] == p && pads[1] == p && (pads[2] == p || pads[2] == 0) && (pads[3] == p || pads[3] == 0)
             && OnnxGraphView.Int(pool, "ceil_mode", 0) == 0;
         if (!ok)
-            throw graph.Invalid($"the stem's max-pool is kernel [{string.Join(", ", kernel)}] stride [{string.Join(", ", strides)}] pads [{string.Join(", ", pads)}], not 3×3 stride 2 pad 1");
+            throw graph.Invalid($"the stem's max-pool is kernel [{string.Join(", ", kernel)}] stride [{string.Join(", ", strides)}] pads [{string.Join(", ", pads)}], not {k}×{k} stride {s} pad {p}");
         return pool.Output[0];
     }
 

@@ -24,13 +24,11 @@ internal sealed class ResNet : nn.Module<Tensor, Tensor>
     public ResNet(ResNetLayout layout) : base(nameof(ResNet))
     {
         Layout = layout;
-        long stem = layout.StemChannels;
-        conv1 = layout.SmallImageStem
-            ? nn.Conv2d(3, stem, 3, stride: 1, padding: 1, bias: false)
-            : nn.Conv2d(3, stem, 7, stride: 2, padding: 3, bias: false);
-        bn1 = nn.BatchNorm2d(stem);
-        if (!layout.SmallImageStem)
-            maxpool = nn.MaxPool2d(3, stride: 2, padding: 1);
+        var stem = layout.StemConvolution;
+        conv1 = nn.Conv2d(stem.InChannels, stem.OutChannels, stem.Kernel, stride: stem.Stride, padding: stem.Padding, bias: false);
+        bn1 = nn.BatchNorm2d(stem.OutChannels);
+        if (layout.StemPool is { } pool)
+            maxpool = nn.MaxPool2d(pool.Kernel, stride: pool.Stride, padding: pool.Padding);
 
         var blocks = layout.Blocks;
         var stages = new Sequential[4];
