@@ -124,7 +124,7 @@ internal sealed class ByolTrainer
             using var best = new BestEncoder();
             var phases = PhaseTimer.FromEnvironment(_execution.SynchronizePhases ? () => cuda.synchronize(_device) : null);
             using var pending = new StepValueQueue();
-            var kernels = StepKernels.FromEnvironment();
+            var kernels = StepKernels.For(_run.Encoder.WidthMultiplier, _device.type);
             if (kernels.Describe() is { } kernelLine)
                 Log(kernelLine);
             var update = new ByolStep(_network, optimizer, _run, _device, phases, kernels);

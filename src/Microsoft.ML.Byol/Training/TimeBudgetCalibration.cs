@@ -36,7 +36,7 @@ internal static class TimeBudgetCalibration
         network.TrainMode(run.FreezeEncoderBatchNorm);
         using var optimizer = new Lars(ByolStep.Parameters(network, run), weightDecay: run.WeightDecay, trustCoefficient: run.TrustCoefficient);
         using var generator = new torch.Generator((ulong)run.Seed + 1);
-        var step = new ByolStep(network, optimizer, run, device, kernels: StepKernels.FromEnvironment());
+        var step = new ByolStep(network, optimizer, run, device, kernels: StepKernels.For(run.Encoder.WidthMultiplier, device.type));
         var random = new Random(run.Seed);
         var indices = new long[run.Plan.BatchSize];
 
