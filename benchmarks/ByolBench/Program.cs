@@ -46,6 +46,7 @@ int Run(ByolBenchSettings settings)
                 ["secondsPerStep"] = m.Seconds, ["pairsPerSecond"] = batch / m.Seconds, ["peakRssMiB"] = m.PeakRssMiB, ["phases"] = m.Phases,
                 ["systemSecondsPerStep"] = m.SystemSeconds, ["allocator"] = ByolFastAllocator.CurrentAllocator,
                 ["threadChoice"] = m.ThreadLine ?? "", ["usefulGflopPerStep"] = stepGflop,
+                ["channelsLast"] = Microsoft.ML.Byol.Torch.StepKernels.For(width, TorchSharp.DeviceType.CPU).ChannelsLast,
             }));
         }
         else
