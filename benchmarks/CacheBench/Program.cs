@@ -47,8 +47,8 @@ for (int round = 0; round < rounds; round++)
         var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
         var watch = Stopwatch.StartNew();
-        using var store = ImageCacheBuilder.Build(ml.Transforms, data, "Image", size, long.MaxValue, null, CancellationToken.None,
-            parallelFiles: parallel, workers: workers, wholeImageSide: wholeSide, reducedDecoding: reduced);
+        using var store = ImageCacheBuilder.Build(ml.Transforms, data, "Image", new CacheDecoding(size, wholeSide, ReducedDecoding: reduced), long.MaxValue, null,
+            CancellationToken.None, parallelFiles: parallel, workers: workers);
         double seconds = watch.Elapsed.TotalSeconds;
         process.Refresh();
         double cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;

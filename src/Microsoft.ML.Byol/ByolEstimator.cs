@@ -75,10 +75,10 @@ public sealed class ByolEstimator : IEstimator<ByolTransformer>
 
         var initial = InitialEncoder(Log);
         var keptRows = new List<int>();
-        using var store = ImageCacheBuilder.Build(_catalog, input, _options.InputColumnName, _options.ImageSize,
-            _options.MaxCacheMemoryBytes ?? DefaultCacheBudget(), Log, _options.CancellationToken, maxImagePixels: _options.MaxImagePixels,
-            invalidImages: _options.InvalidImageHandling, keptRows: keptRows, wholeImageSide: _options.SourceImageSide,
-            reducedDecoding: _options.ReducedSizeDecoding);
+        var decoding = new CacheDecoding(_options.ImageSize, _options.SourceImageSide, _options.MaxImagePixels, _options.ReducedSizeDecoding);
+        using var store = ImageCacheBuilder.Build(_catalog, input, _options.InputColumnName, decoding,
+            _options.MaxCacheMemoryBytes ?? DefaultCacheBudget(), Log, _options.CancellationToken,
+            invalidImages: _options.InvalidImageHandling, keptRows: keptRows);
         var monitor = _options.MonitorLabelColumnName is { } label
             ? KnnMonitor.Create(store, MonitorLabels.Read(_catalog, input, label, keptRows), seed, imageSize: _options.ImageSize)
             : null;

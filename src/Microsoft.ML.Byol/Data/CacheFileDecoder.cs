@@ -60,11 +60,3 @@ internal sealed class CacheFileDecoder : IDisposable
         _fitter?.Dispose();
     }
 }
-
-/// <summary>How the training cache decodes its files (<see cref="CacheFileDecoder"/>).</summary>
-/// <param name="ImageSize">The training size (the side of the scoring view).</param>
-/// <param name="WholeImageSide">The side of the padded square that holds whole pictures; null: the scoring view.</param>
-/// <param name="MaxImagePixels">Largest image decoded, in pixels (checked on the file's header, before decoding).</param>
-/// <param name="ReducedDecoding">Decode JPEG and WebP at a reduced size that keeps
-/// <see cref="ImageWorkspace.ReducedDecodingFactor"/> × the cached side (<see cref="ByolOptions.ReducedSizeDecoding"/>).</param>
-internal sealed record CacheDecoding(int ImageSize, int? WholeImageSide, long MaxImagePixels, bool ReducedDecoding = false);

@@ -26,12 +26,16 @@ internal static class ImageCacheBuilder
     /// <param name="transforms">The catalog (the user's) whose ResizeImages/ExtractPixels decode image columns.</param>
     /// <param name="data">Training data.</param>
     /// <param name="columnName">Input column: MLImage, or known-size float vector of C×H×W pixels.</param>
-    /// <param name="imageSize">The training size: side of cached float vectors, and of image columns unless <paramref name="wholeImageSide"/> is given.</param>
+    /// <param name="decoding">
+    /// The training size (side of cached float vectors, and of image columns unless a whole-image side is given), the
+    /// side of the padded square image columns are stored whole in (null: the centre crop at the training size), the
+    /// largest image decoded (checked on LoadImages' files before decoding), and whether the parallel pass decodes
+    /// JPEG and WebP files at a reduced size (<see cref="ByolOptions.ReducedSizeDecoding"/>).
+    /// </param>
     /// <param name="memoryBudgetBytes">Largest cache kept in memory; a larger one goes to a memory-mapped file.</param>
     /// <param name="log">Receives progress sentences (about every 10 %) and a summary.</param>
     /// <param name="cancellationToken">Stops the pass.</param>
     /// <param name="temporaryDirectory">Folder of the memory-mapped file (null: the system's temporary folder).</param>
-    /// <param name="maxImagePixels">Largest image decoded, in pixels (checked on LoadImages' files before decoding).</param>
     /// <param name="invalidImages">Whether a row whose image cannot be used stops the pass or is left out.</param>
     /// <param name="keptRows">When given, receives the index of every data row kept, in cache order.</param>
     /// <param name="parallelFiles">
@@ -39,28 +43,23 @@ internal static class ImageCacheBuilder
     /// transforms on one cursor, as for every other column).
     /// </param>
     /// <param name="workers">Threads of the parallel pass (null: the processor count).</param>
-    /// <param name="wholeImageSide">
-    /// The side S of the padded square image columns are stored whole in (null: the centre crop at <paramref name="imageSize"/>).
-    /// </param>
-    /// <param name="reducedDecoding">
-    /// Whether the parallel pass decodes JPEG and WebP files at a reduced size that keeps twice the cached side
-    /// (<see cref="ByolOptions.ReducedSizeDecoding"/>).
-    /// </param>
     /// <exception cref="ArgumentOutOfRangeException">The column is missing, or a size is not positive.</exception>
     /// <exception cref="ArgumentException">The column type is not accepted, or the data has no rows.</exception>
     /// <exception cref="InvalidOperationException">A row holds no usable picture (the message names the row), or, with Skip, none does.</exception>
-    /// <exception cref="InvalidDataException">An image is larger than <paramref name="maxImagePixels"/>, or its pixels cannot be allocated (the message names the row and file).</exception>
-    public static ImageStore Build(TransformsCatalog transforms, IDataView data, string columnName, int imageSize,
+    /// <exception cref="InvalidDataException">An image is larger than the decoding's <see cref="CacheDecoding.MaxImagePixels"/>, or its pixels cannot be allocated (the message names the row and file).</exception>
+    public static ImageStore Build(TransformsCatalog transforms, IDataView data, string columnName, CacheDecoding decoding,
         long memoryBudgetBytes, Action<string>? log, CancellationToken cancellationToken, string? temporaryDirectory = null,
-        long maxImagePixels = ImageLimits.DefaultMaxPixels, ByolInvalidImageHandling invalidImages = ByolInvalidImageHandling.Throw,
-        List<int>? keptRows = null, bool parallelFiles = true, int? workers = null, int? wholeImageSide = null, bool reducedDecoding = false)
+        ByolInvalidImageHandling invalidImages = ByolInvalidImageHandling.Throw,
+        List<int>? keptRows = null, bool parallelFiles = true, int? workers = null)
     {
         ArgumentNullException.ThrowIfNull(transforms);
         ArgumentNullException.ThrowIfNull(data);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(imageSize);
+        ArgumentNullException.ThrowIfNull(decoding);
+        var (imageSize, wholeImageSide, maxImagePixels, reducedDecoding) = decoding;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(imageSize, nameof(decoding));
         ArgumentOutOfRangeException.ThrowIfNegative(memoryBudgetBytes);
         if (wholeImageSide is { } requested)
-            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(requested, nameof(wholeImageSide));
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(requested, nameof(decoding));
         var column = InputColumn.Describe(data.Schema, columnName);
         TorchRuntime.EnsureInitialized();
 
@@ -90,7 +89,7 @@ internal static class ImageCacheBuilder
 
         var progress = new CacheProgress(count, log);
         var (kept, grey) = source is not null
-            ? new ParallelFileCacheFiller(columnName, source, new CacheDecoding(imageSize, whole, maxImagePixels, reducedDecoding), threads).Fill(data, writer, content, skipped, keptRows, progress, cancellationToken)
+            ? new ParallelFileCacheFiller(columnName, source, decoding with { WholeImageSide = whole }, threads).Fill(data, writer, content, skipped, keptRows, progress, cancellationToken)
             : FillFromCursor(transforms, data, column, writer, whole, content, maxImagePixels, skipped, keptRows, progress, log, cancellationToken);
 
         if (skipped is { Count: > 0 })

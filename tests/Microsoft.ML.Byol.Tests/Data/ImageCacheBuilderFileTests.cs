@@ -36,7 +36,7 @@ public sealed class ImageCacheBuilderFileTests : IDisposable
             Png("b.png", TestImages.LeftRedRightBlue(40, 40)),
             Png("c.png", TestImages.Noise(17, 23, 5)),
         };
-        using var store = ImageCacheBuilder.Build(Ml.Transforms, Load(paths), "Image", Size, long.MaxValue, null, CancellationToken.None);
+        using var store = ImageCacheBuilder.Build(Ml.Transforms, Load(paths), "Image", new CacheDecoding(Size), long.MaxValue, null, CancellationToken.None);
         (store.Count, store.Channels).Should().Be((3, 3));
         TestImages.All(store).Should().BeEquivalentTo(TestImages.MlNetPixels(Ml, Load(paths), "Image", Size), o => o.WithStrictOrdering());
         TestImages.All(store)[0].Take(1).Should().Equal((byte)200);
@@ -48,7 +48,7 @@ public sealed class ImageCacheBuilderFileTests : IDisposable
         string good = Png("good.png", TestImages.Solid(20, 20, 1, 2, 3));
         string bad = Path.Combine(_folder.Path, "bad.png");
         File.WriteAllBytes(bad, new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 1, 2, 3, 4, 5, 6, 7, 8 });
-        var act = () => ImageCacheBuilder.Build(Ml.Transforms, Load(good, good, bad, good), "Image", Size, long.MaxValue, null, CancellationToken.None);
+        var act = () => ImageCacheBuilder.Build(Ml.Transforms, Load(good, good, bad, good), "Image", new CacheDecoding(Size), long.MaxValue, null, CancellationToken.None);
         act.Should().Throw<InvalidOperationException>().Where(e => e.Message.Contains("Row 2") && e.Message.Contains(bad) && e.Message.Contains("'Image'"));
     }
 
@@ -57,7 +57,7 @@ public sealed class ImageCacheBuilderFileTests : IDisposable
     {
         string good = Png("good.png", TestImages.Solid(20, 20, 1, 2, 3));
         string missing = Path.Combine(_folder.Path, "missing.png");
-        var act = () => ImageCacheBuilder.Build(Ml.Transforms, Load(good, missing), "Image", Size, long.MaxValue, null, CancellationToken.None);
+        var act = () => ImageCacheBuilder.Build(Ml.Transforms, Load(good, missing), "Image", new CacheDecoding(Size), long.MaxValue, null, CancellationToken.None);
         act.Should().Throw<InvalidOperationException>().Where(e => e.Message.Contains("Row 1") && e.Message.Contains(missing));
     }
 
@@ -65,7 +65,7 @@ public sealed class ImageCacheBuilderFileTests : IDisposable
     public void EmptyPathNamesTheRow()
     {
         string good = Png("good.png", TestImages.Solid(20, 20, 1, 2, 3));
-        var act = () => ImageCacheBuilder.Build(Ml.Transforms, Load(good, good, good, ""), "Image", Size, long.MaxValue, null, CancellationToken.None);
+        var act = () => ImageCacheBuilder.Build(Ml.Transforms, Load(good, good, good, ""), "Image", new CacheDecoding(Size), long.MaxValue, null, CancellationToken.None);
         act.Should().Throw<InvalidOperationException>().Where(e => e.Message.Contains("Row 3") && e.Message.Contains("no image"));
     }
 
@@ -75,7 +75,7 @@ public sealed class ImageCacheBuilderFileTests : IDisposable
         string good = Png("good.png", TestImages.Solid(20, 20, 1, 2, 3));
         string temp = Path.Combine(_folder.Path, "cache");
         Directory.CreateDirectory(temp);
-        var act = () => ImageCacheBuilder.Build(Ml.Transforms, Load(good, ""), "Image", Size, 10, null, CancellationToken.None, temp);
+        var act = () => ImageCacheBuilder.Build(Ml.Transforms, Load(good, ""), "Image", new CacheDecoding(Size), 10, null, CancellationToken.None, temp);
         act.Should().Throw<InvalidOperationException>();
         Directory.GetFiles(temp).Should().BeEmpty();
     }

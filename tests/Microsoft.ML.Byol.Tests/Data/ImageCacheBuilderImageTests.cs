@@ -21,7 +21,7 @@ public sealed class ImageCacheBuilderImageTests
     };
 
     private static ImageStore Build(IDataView data, long budget = long.MaxValue, List<string>? log = null, string column = "Image")
-        => ImageCacheBuilder.Build(Ml.Transforms, data, column, Size, budget, log is null ? null : log.Add, CancellationToken.None);
+        => ImageCacheBuilder.Build(Ml.Transforms, data, column, new CacheDecoding(Size), budget, log is null ? null : log.Add, CancellationToken.None);
 
     [Fact]
     public void StoresWhatMlNetResizeAndExtractGive()
@@ -149,7 +149,7 @@ public sealed class ImageCacheBuilderImageTests
     {
         using var source = new CancellationTokenSource();
         source.Cancel();
-        var act = () => ImageCacheBuilder.Build(Ml.Transforms, TestImages.View(Ml, Pictures()), "Image", Size, long.MaxValue, null, source.Token);
+        var act = () => ImageCacheBuilder.Build(Ml.Transforms, TestImages.View(Ml, Pictures()), "Image", new CacheDecoding(Size), long.MaxValue, null, source.Token);
         act.Should().Throw<OperationCanceledException>();
     }
 }

@@ -29,7 +29,7 @@ public sealed class ImageCacheBuilderVectorTests
     }
 
     private static ImageStore Build(IDataView data, int size, long budget = long.MaxValue)
-        => ImageCacheBuilder.Build(Ml.Transforms, data, "Pixels", size, budget, null, CancellationToken.None);
+        => ImageCacheBuilder.Build(Ml.Transforms, data, "Pixels", new CacheDecoding(size), budget, null, CancellationToken.None);
 
     private static byte[] Bytes(IEnumerable<float> values) => values.Select(v => (byte)Math.Round(v * 255, MidpointRounding.AwayFromZero)).ToArray();
 

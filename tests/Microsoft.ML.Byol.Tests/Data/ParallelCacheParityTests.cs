@@ -42,7 +42,7 @@ public sealed class ParallelCacheParityTests : IDisposable
     }
 
     private static ImageStore Build(IDataView data, int size, bool parallel, int workers = 3, List<string>? log = null)
-        => ImageCacheBuilder.Build(Ml.Transforms, data, "Image", size, long.MaxValue, log is null ? null : log.Add, CancellationToken.None,
+        => ImageCacheBuilder.Build(Ml.Transforms, data, "Image", new CacheDecoding(size), long.MaxValue, log is null ? null : log.Add, CancellationToken.None,
             parallelFiles: parallel, workers: workers);
 
     [Trait("Category", "Slow")]
@@ -111,7 +111,7 @@ public sealed class ParallelCacheParityTests : IDisposable
         using var source = new CancellationTokenSource();
         source.Cancel();
 
-        var act = () => ImageCacheBuilder.Build(Ml.Transforms, data, "Image", 16, 10, null, source.Token, temp, parallelFiles: true);
+        var act = () => ImageCacheBuilder.Build(Ml.Transforms, data, "Image", new CacheDecoding(16), 10, null, source.Token, temp, parallelFiles: true);
 
         act.Should().Throw<OperationCanceledException>();
         Directory.GetFiles(temp).Should().BeEmpty();

@@ -36,8 +36,8 @@ public sealed class ReducedDecodingCacheTests : IDisposable
     }
 
     private ImageStore Build(bool reduced, List<string>? log = null)
-        => ImageCacheBuilder.Build(Ml.Transforms, Files(Ml), "Image", ImageSize, long.MaxValue, log is null ? null : log.Add,
-            CancellationToken.None, workers: 2, wholeImageSide: Side, reducedDecoding: reduced);
+        => ImageCacheBuilder.Build(Ml.Transforms, Files(Ml), "Image", new CacheDecoding(ImageSize, Side, ReducedDecoding: reduced), long.MaxValue,
+            log is null ? null : log.Add, CancellationToken.None, workers: 2);
 
     [Fact]
     public void AReducedJpeg_IsCachedCloseToTheFullDecode_APngExactly()

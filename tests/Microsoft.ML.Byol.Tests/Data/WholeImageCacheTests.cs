@@ -32,8 +32,8 @@ public sealed class WholeImageCacheTests : IDisposable
     };
 
     private static ImageStore Build(IDataView data, bool parallel = true, List<string>? log = null)
-        => ImageCacheBuilder.Build(Ml.Transforms, data, "Image", ImageSize, long.MaxValue, log is null ? null : log.Add, CancellationToken.None,
-            parallelFiles: parallel, workers: 2, wholeImageSide: Side);
+        => ImageCacheBuilder.Build(Ml.Transforms, data, "Image", new CacheDecoding(ImageSize, Side), long.MaxValue, log is null ? null : log.Add,
+            CancellationToken.None, parallelFiles: parallel, workers: 2);
 
     [Fact]
     public void StoresWhatMlNetIsoPadGives_WithTheContentBoxes()
@@ -99,8 +99,8 @@ public sealed class WholeImageCacheTests : IDisposable
     {
         var random = new Random(7);
         var rows = Enumerable.Range(0, 3).Select(_ => new Grey16 { Pixels = Enumerable.Range(0, 256).Select(_ => random.Next(256) / 255f).ToArray() }).ToList();
-        using var store = ImageCacheBuilder.Build(Ml.Transforms, Ml.Data.LoadFromEnumerable(rows), "Pixels", 16, long.MaxValue, null, CancellationToken.None,
-            wholeImageSide: 24);
+        using var store = ImageCacheBuilder.Build(Ml.Transforms, Ml.Data.LoadFromEnumerable(rows), "Pixels", new CacheDecoding(16, WholeImageSide: 24), long.MaxValue, null,
+            CancellationToken.None);
         (store.Channels, store.Height, store.Width).Should().Be((1, 16, 16));
         store.ContentBoxes.Should().BeNull();
         TestImages.All(store)[1].Should().Equal(rows[1].Pixels.Select(v => (byte)Math.Round(v * 255, MidpointRounding.AwayFromZero)));

@@ -24,7 +24,7 @@ public sealed class InvalidImageCacheTests : IDisposable
 
     private static ImageStore Build(IDataView data, ByolInvalidImageHandling handling, List<string>? log = null, List<int>? kept = null,
         bool parallel = true, long budget = long.MaxValue)
-        => ImageCacheBuilder.Build(Ml.Transforms, data, "Image", Size, budget, log is null ? null : log.Add, CancellationToken.None,
+        => ImageCacheBuilder.Build(Ml.Transforms, data, "Image", new CacheDecoding(Size), budget, log is null ? null : log.Add, CancellationToken.None,
             invalidImages: handling, keptRows: kept, parallelFiles: parallel, workers: 3);
 
     [Theory]

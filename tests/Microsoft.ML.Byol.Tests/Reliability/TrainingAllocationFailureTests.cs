@@ -27,7 +27,7 @@ public sealed class TrainingAllocationFailureTests : IDisposable
         var rows = Ml.Data.LoadFromEnumerable(new[] { new TestImages.PathRow { Path = bomb } });
         var data = Ml.Transforms.LoadImages("Image", null, "Path").Fit(rows).Transform(rows);
 
-        var act = () => ImageCacheBuilder.Build(Ml.Transforms, data, "Image", 16, long.MaxValue, null, CancellationToken.None, maxImagePixels: long.MaxValue);
+        var act = () => ImageCacheBuilder.Build(Ml.Transforms, data, "Image", new CacheDecoding(16, MaxImagePixels: long.MaxValue), long.MaxValue, null, CancellationToken.None);
 
         act.Should().Throw<InvalidDataException>().WithMessage($"Row 0 of input column 'Image'*{bomb}*could not be allocated*");
     }

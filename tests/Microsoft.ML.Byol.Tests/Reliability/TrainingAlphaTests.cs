@@ -27,7 +27,7 @@ public sealed class TrainingAlphaTests : IDisposable
         var rows = Ml.Data.LoadFromEnumerable(new[] { new TestImages.PathRow { Path = path } });
         var data = Ml.Transforms.LoadImages("Image", null, "Path").Fit(rows).Transform(rows);
 
-        using var store = ImageCacheBuilder.Build(Ml.Transforms, data, "Image", 32, long.MaxValue, null, CancellationToken.None);
+        using var store = ImageCacheBuilder.Build(Ml.Transforms, data, "Image", new CacheDecoding(32), long.MaxValue, null, CancellationToken.None);
 
         var pixels = TestImages.All(store)[0];
         pixels[5 * 32 + 3].Should().Be(200, "an opaque pixel keeps its grey");

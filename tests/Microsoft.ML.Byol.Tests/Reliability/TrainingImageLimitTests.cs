@@ -36,7 +36,7 @@ public sealed class TrainingImageLimitTests : IDisposable
     }
 
     private static ImageStore Build(IDataView data, long maxImagePixels = 100_000_000)
-        => ImageCacheBuilder.Build(Ml.Transforms, data, "Image", Size, long.MaxValue, null, CancellationToken.None, maxImagePixels: maxImagePixels);
+        => ImageCacheBuilder.Build(Ml.Transforms, data, "Image", new CacheDecoding(Size, MaxImagePixels: maxImagePixels), long.MaxValue, null, CancellationToken.None);
 
     [Theory]
     [InlineData(20_000)]
