@@ -44,7 +44,7 @@ internal sealed record ResNetBlock(int Stage, int Index, int InChannels, int Pla
         /// <summary>Zero padding on every side: kernel / 2 (so a stride-1 convolution keeps the size).</summary>
         public int Padding => Kernel / 2;
 
-        /// <summary>Output side for an input side of <paramref name="input"/>.</summary>
-        public int OutputSide(int input) => (input + 2 * Padding - Kernel) / Stride + 1;
+        /// <summary>Output side for an input side of <paramref name="input"/> (<see cref="ResNetLayout.WindowOutputSide"/>).</summary>
+        public int OutputSide(int input) => ResNetLayout.WindowOutputSide(input, Kernel, Stride, Padding);
     }
 }

@@ -76,9 +76,13 @@ internal sealed record ResNetLayout(ByolArchitecture Architecture, float WidthMu
     /// <param name="Padding">Padding on every side.</param>
     internal readonly record struct Pooling(int Kernel, int Stride, int Padding)
     {
-        /// <summary>Output side for an input side of <paramref name="input"/> (floor mode, as torchvision's).</summary>
-        public int OutputSide(int input) => (input + 2 * Padding - Kernel) / Stride + 1;
+        /// <summary>Output side for an input side of <paramref name="input"/> (<see cref="WindowOutputSide"/>).</summary>
+        public int OutputSide(int input) => WindowOutputSide(input, Kernel, Stride, Padding);
     }
+
+    /// <summary>Output side of a square sliding window (convolution or pooling) over an input side of
+    /// <paramref name="input"/>, in floor mode as torchvision's layers: (input + 2·padding − kernel) / stride + 1.</summary>
+    public static int WindowOutputSide(int input, int kernel, int stride, int padding) => (input + 2 * padding - kernel) / stride + 1;
 
     /// <summary>Inner width ("planes") of the blocks in stage <paramref name="stage"/> (0..3): 64, 128, 256, 512 × width.</summary>
     public int StageWidth(int stage) => Scale(64 << stage);
