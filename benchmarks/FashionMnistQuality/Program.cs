@@ -7,7 +7,8 @@ using FashionMnistQuality;
 //   (c) BYOL from the ImageNet weights within a time budget;  (d) BYOL from random init within the budget;  raw pixels.
 // Writes benchmarks/results/latest.json ("quality") and the curve of (c) and (d) (CSV, PNG).
 //   dotnet run -c Release --project benchmarks/FashionMnistQuality -- [--budget-minutes 30] [--only a,b,c,d,raw] [--help]
+//   ... -- --encoders my-encoder.onnx [...]   probes exported encoders instead of the parts
 // The fast allocator for CPU training (README, 'Memory and speed on CPU'): run again under jemalloc when it is installed.
 if (Microsoft.ML.Byol.ByolFastAllocator.Relaunch(args) is int relaunchedExitCode)
     return relaunchedExitCode;
-return QualityCommand.Create(QualityRun.Execute).Parse(args).Invoke();
+return QualityCommand.Create(s => s.Encoders.Count > 0 ? EncoderProbes.Execute(s) : QualityRun.Execute(s)).Parse(args).Invoke();

@@ -37,13 +37,18 @@ internal static class QualityCommand
         var threads = new Option<int?>("--threads") { Description = "TorchSharp CPU threads" };
         var seed = new Option<int>("--seed") { Description = "seed", DefaultValueFactory = _ => 1 };
         var noResults = new Option<bool>("--no-results") { Description = "do not write benchmarks/results (smoke runs)" };
+        var encoders = new Option<string[]>("--encoders")
+        {
+            Description = "exported encoders (ONNX files of this library) to probe, each at its own image size, instead of the parts; writes no results",
+            AllowMultipleArgumentsPerToken = true,
+        };
 
         var root = new RootCommand(
             "Fashion-MNIST quality: ImageNet features (ML.NET's DnnFeaturizeImage ResNet-18), the imported ImageNet encoder, BYOL from " +
             "ImageNet and from random init within a time budget, and raw pixels, under one linear probe (60 000 train / 10 000 test) and a " +
             "cosine kNN (k = 200). Writes benchmarks/results/latest.json (\"quality\") and the curve CSV/PNG.")
         {
-            only, budget, steps, folder, output, trainImages, testImages, size, width, curvePoints, every, checkImages, threads, seed, noResults,
+            only, budget, steps, folder, output, trainImages, testImages, size, width, curvePoints, every, checkImages, threads, seed, noResults, encoders,
         };
         root.SetAction(parse => run(new QualitySettings
         {
@@ -62,6 +67,7 @@ internal static class QualityCommand
             Threads = parse.GetValue(threads),
             Seed = parse.GetValue(seed),
             WriteResults = !parse.GetValue(noResults),
+            Encoders = parse.GetValue(encoders) ?? [],
         }));
         return root;
     }

@@ -25,6 +25,9 @@ internal sealed class QualitySettings
     public int Seed { get; init; } = 1;
     public bool WriteResults { get; init; } = true;
 
+    /// <summary>Exported encoders to probe instead of the parts (<see cref="EncoderProbes"/>); empty: run the parts.</summary>
+    public IReadOnlyList<string> Encoders { get; init; } = [];
+
     /// <summary>Training size of (b) and (c), images resized from 28 px the way ML.NET does.</summary>
     public int ImageNetTrainingSize { get; init; } = 64;
 
