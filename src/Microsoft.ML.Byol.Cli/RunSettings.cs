@@ -23,7 +23,11 @@ internal sealed record RunSettings
     public required ByolArchitecture Architecture { get; init; }
     public required float WidthMultiplier { get; init; }
     public required bool SmallImageStem { get; init; }
+    /// <summary>The training crop size (what a checkpoint's network was built for).</summary>
     public required int ImageSize { get; init; }
+
+    /// <summary>The size encoder.onnx embeds images at; absent in files of earlier versions.</summary>
+    public int? EmbeddingImageSize { get; init; }
     public required int EmbeddingSize { get; init; }
     public string? InitialEncoder { get; init; }
     public required string Encoder { get; init; }

@@ -19,6 +19,7 @@ public sealed class ByolTrainingInfo
     private const string MethodKey = "method";
     private const string RecipeKey = "recipe";
     private const string ImagesKey = "images";
+    private const string ImageSizeKey = "image_size";
     private const string StepsKey = "steps";
     private const string BatchSizeKey = "batch_size";
     private const string BaseLearningRateKey = "base_learning_rate";
@@ -46,6 +47,10 @@ public sealed class ByolTrainingInfo
 
     /// <summary>Number of images the run trained on (the training cache).</summary>
     public int? Images { get; internal init; }
+
+    /// <summary>Side in pixels of the training crops; the encoder embeds at <see cref="ByolEncoderInfo.ImageSize"/>,
+    /// which may be larger (<c>ByolOptions.EmbeddingImageSize</c>).</summary>
+    public int? ImageSize { get; internal init; }
 
     /// <summary>Optimizer steps done: the whole run, or the step of the checkpoint the encoder was exported from.</summary>
     public long? Steps { get; internal init; }
@@ -105,6 +110,7 @@ public sealed class ByolTrainingInfo
         Put(MethodKey, Method);
         Put(RecipeKey, Recipe);
         Put(ImagesKey, Images?.ToString(CultureInfo.InvariantCulture));
+        Put(ImageSizeKey, ImageSize?.ToString(CultureInfo.InvariantCulture));
         Put(StepsKey, Steps?.ToString(CultureInfo.InvariantCulture));
         Put(BatchSizeKey, BatchSize?.ToString(CultureInfo.InvariantCulture));
         Put(BaseLearningRateKey, Number(BaseLearningRate));
@@ -138,6 +144,7 @@ public sealed class ByolTrainingInfo
             Method = Text(MethodKey),
             Recipe = Text(RecipeKey),
             Images = Int(ImagesKey),
+            ImageSize = Int(ImageSizeKey),
             Steps = Integer(StepsKey),
             BatchSize = Int(BatchSizeKey),
             BaseLearningRate = Real(BaseLearningRateKey),

@@ -3,6 +3,7 @@ using Microsoft.ML.Byol.Import;
 using Microsoft.ML.Byol.Input;
 using Microsoft.ML.Byol.Export;
 using Microsoft.ML.Byol.Torch;
+using Microsoft.ML.Byol.Recipes;
 using Microsoft.ML.Byol.Training;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -67,7 +68,8 @@ public sealed class ByolEstimator : IEstimator<ByolTransformer>
     {
         ArgumentNullException.ThrowIfNull(input);
         ByolOptionsValidation.Validate(_options);
-        InputColumn.Describe(input.Schema, _options.InputColumnName);
+        var column = InputColumn.Describe(input.Schema, _options.InputColumnName);
+        _ = ByolRecipe.EmbeddingImageSize(_options, column.IsImage);   // a size pixel vectors cannot take fails here, before the cache pass
         int seed = _options.Seed ?? _host.Rand.Next();
 
         using var channel = _host.Start("BYOL pretraining");
@@ -83,13 +85,14 @@ public sealed class ByolEstimator : IEstimator<ByolTransformer>
             ? KnnMonitor.Create(store, MonitorLabels.Read(_catalog, input, label, keptRows), seed, imageSize: _options.ImageSize)
             : null;
         var threads = TorchRuntime.ChooseThreads(_options.NumberOfThreads);   // from the load when the run starts, for all of it
-        var run = RunPlanner.Plan(_options, store, initial, seed, monitor, Log, threads);
+        var run = RunPlanner.Plan(_options, store, initial, seed, monitor, Log, threads, column.IsImage);
 
         using var result = new ByolTrainer(run, _options, Log, threads).Train(store, initial, monitor);
         string? note = result.Kept is { } kept ? $"kept the encoder of step {kept.Step} (kNN monitor {kept.Accuracy:F4})" : null;
         var summary = run.Summary(result.StepsDone, result.Device, result.Elapsed, result.FinalLoss, note);
-        byte[] onnx = EncoderExporter.Export(result.Encoder, run.Encoder.ImageSize, foldBatchNorm: true, summary);
-        Log($"BYOL: exported the online encoder to ONNX ({onnx.Length / 1024.0 / 1024.0:F1} MB, embedding size {run.Encoder.Layout().EmbeddingSize}).");
+        byte[] onnx = EncoderExporter.Export(result.Encoder, run.EmbeddingSide(), foldBatchNorm: true, summary);
+        Log($"BYOL: exported the online encoder to ONNX ({onnx.Length / 1024.0 / 1024.0:F1} MB; {run.EmbeddingSide()} px images → " +
+            $"{run.Encoder.Layout().EmbeddingSize}-d embeddings).");
         return ByolTransformer.Create(_catalog, onnx, _options.OutputColumnName, _options.InputColumnName, gpuDeviceId: null, fallbackToCpu: true, _options.MaxImagePixels);
     }
 
@@ -133,7 +136,7 @@ public sealed class ByolEstimator : IEstimator<ByolTransformer>
         using (encoder)
         {
             var summary = run.Summary(step, "checkpoint", TimeSpan.Zero, finalLoss: null, note: "checkpoint " + Path.GetFileName(checkpointPath));
-            File.WriteAllBytes(onnxPath, EncoderExporter.Export(encoder, run.Encoder.ImageSize, foldBatchNorm: true, summary));
+            File.WriteAllBytes(onnxPath, EncoderExporter.Export(encoder, run.EmbeddingSide(), foldBatchNorm: true, summary));
         }
     }
 

@@ -42,8 +42,19 @@ public sealed class ByolOptions
     /// </summary>
     public float WidthMultiplier { get => _widthMultiplier ?? 1f; set => _widthMultiplier = value; }
 
-    /// <summary>Side in pixels of the training crops, which is also the size images are resized to for scoring.</summary>
+    /// <summary>Side in pixels of the training crops (the views the networks see while training). Images are embedded
+    /// at <see cref="EmbeddingImageSize"/>, by default a little larger.</summary>
     public int ImageSize { get; set; } = 224;
+
+    /// <summary>
+    /// Side in pixels of the images the trained encoder embeds: the input of the exported ONNX model, and the size
+    /// <c>ByolTransformer</c> and <c>ByolEmbedder</c> resize images to (centre crop). Null (default): for image
+    /// columns, <see cref="ImageSize"/> × 1.25, rounded (the train–test resolution discrepancy: random resized crops
+    /// show objects larger than a centre crop of the whole image at the same size, so an encoder embeds best a little
+    /// above its training size; Touvron et al., 2019, docs/recipes.md has the measurements); for pixel-vector columns,
+    /// <see cref="ImageSize"/> (their C×S×S values are the scoring contract), and setting another size is then an error.
+    /// </summary>
+    public int? EmbeddingImageSize { get; set; }
 
     /// <summary>
     /// Resolution at which image columns are cached, as a multiple of <see cref="ImageSize"/> (default 1.5, from 1 to
@@ -52,7 +63,7 @@ public sealed class ByolOptions
     /// to it, as torchvision's) and scaled down to ImageSize with antialiasing. The cache takes rows × S² × 3 bytes
     /// (logged before the pass): 2.25× the bytes at ImageSize for the default. Float-vector columns are cached as
     /// given (their C×ImageSize×ImageSize is the scoring contract), whatever this is. Scoring is unchanged: a centre
-    /// crop of the image resized to ImageSize (see <c>docs/augmentations.md</c>).
+    /// crop of the image resized to <see cref="EmbeddingImageSize"/> (see <c>docs/augmentations.md</c>).
     /// </summary>
     public double SourceImageScale { get; set; } = 1.5;
 

@@ -19,6 +19,8 @@ internal static class ByolOptionsValidation
         if (options.ImageSize < minimumSize || options.ImageSize > 1024)
             throw Invalid(nameof(ByolOptions.ImageSize), options.ImageSize,
                 $"must be between {minimumSize} and 1024 pixels{(options.UsesSmallImageStem ? "" : " with the standard stem (use SmallImageStem for smaller images)")}");
+        if (options.EmbeddingImageSize is { } embeddingSize && (embeddingSize < minimumSize || embeddingSize > 1024))
+            throw Invalid(nameof(ByolOptions.EmbeddingImageSize), embeddingSize, $"must be between {minimumSize} and 1024 pixels (or null: chosen from ImageSize)");
         if (!(options.SourceImageScale >= 1 && options.SourceImageScale <= 4))
             throw Invalid(nameof(ByolOptions.SourceImageScale), options.SourceImageScale, "must be between 1 and 4 (a multiple of ImageSize)");
         RequirePositive(options.ProjectorHiddenSize, nameof(ByolOptions.ProjectorHiddenSize));

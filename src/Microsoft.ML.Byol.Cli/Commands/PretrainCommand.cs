@@ -13,7 +13,7 @@ namespace Microsoft.ML.Byol.Cli.Commands;
 internal static class PretrainCommand
 {
     private sealed record Settings(
-        string Images, string Out, string? InitialEncoder, TimeSpan? TimeBudget, int ImageSize, int? Epochs, long? MaxSteps,
+        string Images, string Out, string? InitialEncoder, TimeSpan? TimeBudget, int ImageSize, int? EmbeddingSize, int? Epochs, long? MaxSteps,
         int? BatchSize, ByolArchitecture? Architecture, float? Width, int? Seed, string Device, int? Threads, int CheckpointEvery,
         ByolInvalidImageHandling InvalidImages, double SourceScale, bool ReducedDecoding);
 
@@ -28,7 +28,8 @@ internal static class PretrainCommand
         var output = new Option<string>("--out") { Description = "Output folder: encoder.onnx, checkpoints/, pretrain.log, pretrain.json", Required = true };
         var initial = new Option<string?>("--initial-encoder") { Description = "Weights to start from: an ONNX ResNet (this library's encoders, ML.NET's ResNet18.onnx), a torchvision .pt/.pth or .safetensors; default: random" };
         var budget = new Option<TimeSpan?>("--time-budget") { Description = "Wall-clock budget of the training steps (30m, 2h, 1h30m, 90s, 00:30:00); the schedules are fitted to it", CustomParser = Durations.Parse };
-        var imageSize = new Option<int>("--image-size") { Description = "Training crop and scoring size in pixels (<= 64 selects the small-image stem)", DefaultValueFactory = _ => 224 };
+        var imageSize = new Option<int>("--image-size") { Description = "Training crop size in pixels (<= 64 selects the small-image stem)", DefaultValueFactory = _ => 224 };
+        var embeddingSize = new Option<int?>("--embedding-size") { Description = "Size in pixels the encoder embeds images at (default: 1.25 × --image-size; ByolOptions.EmbeddingImageSize)" };
         var epochs = new Option<int?>("--epochs") { Description = "Passes over the images (default: the library's 300, capped by --time-budget and --max-steps)" };
         var maxSteps = new Option<long?>("--max-steps") { Description = "Cap on the optimizer steps (0 exports the starting encoder)" };
         var batch = new Option<int?>("--batch-size") { Description = "Images per step (default: the library's recipe, capped by the number of images)" };
@@ -50,6 +51,7 @@ internal static class PretrainCommand
                 "the cache then differs slightly from ML.NET's full decode: ByolOptions.ReducedSizeDecoding)",
         };
         OptionRules.Positive(imageSize);
+        OptionRules.Positive(embeddingSize);
         OptionRules.Positive(checkpointEvery);
         OptionRules.Positive(epochs);
         OptionRules.NonNegative(maxSteps);
@@ -59,10 +61,10 @@ internal static class PretrainCommand
 
         var command = new System.CommandLine.Command("pretrain", "Pretrain an image encoder with BYOL on a folder of images; writes encoder.onnx, checkpoints and a log.")
         {
-            images, output, initial, budget, imageSize, epochs, maxSteps, batch, arch, width, seed, device, threads, checkpointEvery, invalid, sourceScale, reduced,
+            images, output, initial, budget, imageSize, embeddingSize, epochs, maxSteps, batch, arch, width, seed, device, threads, checkpointEvery, invalid, sourceScale, reduced,
         };
         command.SetAction((parse, ct) => ByolCli.Guard(io, "pretrain", () => RunAsync(io, new Settings(
-            parse.GetValue(images)!, parse.GetValue(output)!, parse.GetValue(initial), parse.GetValue(budget), parse.GetValue(imageSize),
+            parse.GetValue(images)!, parse.GetValue(output)!, parse.GetValue(initial), parse.GetValue(budget), parse.GetValue(imageSize), parse.GetValue(embeddingSize),
             parse.GetValue(epochs), parse.GetValue(maxSteps), parse.GetValue(batch), parse.GetValue(arch), parse.GetValue(width),
             parse.GetValue(seed), parse.GetValue(device)!, parse.GetValue(threads), parse.GetValue(checkpointEvery), parse.GetValue(invalid),
             parse.GetValue(sourceScale), parse.GetValue(reduced)), ct)));
@@ -101,6 +103,7 @@ internal static class PretrainCommand
         {
             InputColumnName = "Image",
             ImageSize = s.ImageSize,
+            EmbeddingImageSize = s.EmbeddingSize,
             SourceImageScale = s.SourceScale,
             ReducedSizeDecoding = s.ReducedDecoding,
             InitialEncoderPath = initial,
@@ -184,7 +187,8 @@ internal static class PretrainCommand
                 Architecture = info.Architecture,
                 WidthMultiplier = info.WidthMultiplier,
                 SmallImageStem = info.SmallImageStem,
-                ImageSize = info.ImageSize,
+                ImageSize = s.ImageSize,
+                EmbeddingImageSize = info.ImageSize,
                 EmbeddingSize = info.EmbeddingSize,
                 InitialEncoder = initial,
                 Encoder = encoderPath,

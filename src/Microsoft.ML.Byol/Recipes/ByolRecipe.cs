@@ -126,6 +126,35 @@ internal static class ByolRecipe
         return choice;
     }
 
+    /// <summary>Embedding size over training size for image columns (<see cref="ByolOptions.EmbeddingImageSize"/>).</summary>
+    public const double EmbeddingImageScale = 1.25;
+
+    /// <summary>
+    /// The side the trained encoder embeds images at: the set <see cref="ByolOptions.EmbeddingImageSize"/>, else
+    /// <see cref="EmbeddingImageScale"/> × the training size for image columns (an encoder trained on random resized
+    /// crops sees objects larger than a centre crop of the whole image shows them at the same size: Touvron et al.,
+    /// 2019, "Fixing the train-test resolution discrepancy"), and the training size for pixel vectors, whose C×S×S
+    /// values are the scoring contract. With the line for the log.
+    /// </summary>
+    /// <exception cref="ArgumentException">A size other than the training size is set for a pixel-vector column.</exception>
+    public static (int Size, string Log) EmbeddingImageSize(ByolOptions options, bool imageColumn)
+    {
+        const string Name = nameof(ByolOptions.EmbeddingImageSize);
+        if (options.EmbeddingImageSize is { } set)
+        {
+            if (!imageColumn && set != options.ImageSize)
+                throw new ArgumentException(
+                    $"{Name} is {set}, but the input column '{options.InputColumnName}' holds pixel vectors, which are embedded as they are: " +
+                    $"at ImageSize ({options.ImageSize}). Leave {Name} unset, or give an image column.", nameof(options));
+            return (set, $"{Name} = {set} (set)");
+        }
+        if (!imageColumn)
+            return (options.ImageSize, $"{Name} = {options.ImageSize} (pixel vectors are embedded at ImageSize)");
+        int size = Math.Min(1024, (int)Math.Round(EmbeddingImageScale * options.ImageSize, MidpointRounding.AwayFromZero));
+        return (size, string.Create(CultureInfo.InvariantCulture,
+            $"{Name} = {size} ({EmbeddingImageScale} × ImageSize: embedding above the training size makes up for the random resized crops' zoom)"));
+    }
+
     /// <summary>
     /// Largest relative change a LARS step may make to a pretrained convolution (peak lr × η × scale): measured safe at
     /// 0.25 % (batch 64, lr 1.0, η 0.01), collapsed at 1 % (batch 256, same settings) in docs/recipes.md.

@@ -15,6 +15,10 @@ internal sealed record RunConfiguration
     /// <summary>The encoder f (architecture, width, stem, blocks, image size, starting weights).</summary>
     public required EncoderConfiguration Encoder { get; init; }
 
+    /// <summary>Side of the images the exported encoder embeds (<see cref="ByolOptions.EmbeddingImageSize"/>); null in
+    /// checkpoints of earlier versions, which embedded at the training size (<see cref="EmbeddingSide"/>).</summary>
+    public int? EmbeddingImageSize { get; init; }
+
     /// <summary>Hidden width of the projector g.</summary>
     public required int ProjectorHiddenSize { get; init; }
 
@@ -67,6 +71,9 @@ internal sealed record RunConfiguration
     /// <summary>Name of the recipe that chose the values not set by the options.</summary>
     public required string Recipe { get; init; }
 
+    /// <summary>The side the exported encoder takes: <see cref="EmbeddingImageSize"/>, else the training size.</summary>
+    public int EmbeddingSide() => EmbeddingImageSize ?? Encoder.ImageSize;
+
     /// <summary>Learning rate of the heads at step <paramref name="step"/> (0-based).</summary>
     public double LearningRateAt(double step) => Plan.LearningRateAt(step);
 
@@ -102,6 +109,7 @@ internal sealed record RunConfiguration
             Method = "BYOL",
             Recipe = Recipe,
             Images = Images,
+            ImageSize = Encoder.ImageSize,
             Steps = stepsDone,
             BatchSize = Plan.BatchSize,
             BaseLearningRate = BaseLearningRate,

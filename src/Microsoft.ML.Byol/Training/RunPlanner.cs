@@ -12,18 +12,25 @@ namespace Microsoft.ML.Byol.Training;
 /// </summary>
 internal static class RunPlanner
 {
-    /// <summary>Plans the run over <paramref name="store"/>; a time budget is calibrated with <paramref name="threads"/>
-    /// (null: chosen by the calibration), which should be the run's own.</summary>
+    /// <summary>Plans the run over <paramref name="store"/>, cached from an image column when
+    /// <paramref name="imageColumn"/> (else from pixel vectors, which are embedded at the training size); a time budget
+    /// is calibrated with <paramref name="threads"/> (null: chosen by the calibration), which should be the run's own.</summary>
     public static RunConfiguration Plan(ByolOptions options, ImageStore store, ImportedEncoder? initial, int seed,
-        KnnMonitor? monitor, Action<string> log, ThreadChoice? threads = null)
+        KnnMonitor? monitor, Action<string> log, ThreadChoice? threads = null, bool imageColumn = false)
     {
         var encoder = ByolRecipe.Encoder(options, initial);
-        var (run, choices) = Resolve(options, store.Count, encoder, seed, initial is not null, budgetSteps: null);
+        var embedding = ByolRecipe.EmbeddingImageSize(options, imageColumn);
+        (RunConfiguration Run, IReadOnlyList<string> Choices) PlanAt(long? budgetSteps)
+        {
+            var (resolved, choices) = Resolve(options, store.Count, encoder, seed, initial is not null, budgetSteps);
+            return (resolved with { EmbeddingImageSize = embedding.Size }, choices.Append(embedding.Log).ToList());
+        }
+        var (run, choices) = PlanAt(budgetSteps: null);
         int? evaluations = null;
         RunConfiguration? resumed = null;
         if (options.TimeBudget is { } budget && run.Plan.TotalSteps > 0)
         {
-            resumed = RunOfCheckpoints(options, steps => Resolve(options, store.Count, encoder, seed, initial is not null, steps).Run, log);
+            resumed = RunOfCheckpoints(options, steps => PlanAt(steps).Run, log);
             TimeBudgetCalibration.Fit fit;
             if (resumed is not null)
             {
@@ -38,14 +45,14 @@ internal static class RunPlanner
                 fit = TimeBudgetCalibration.StepsWithin(budget, timed, options, store, initial, monitor, log, threads);
                 for (int i = 1; i < MaxCalibrations; i++)
                 {
-                    var replanned = Resolve(options, store.Count, encoder, seed, initial is not null, fit.Steps).Run;
+                    var replanned = PlanAt(fit.Steps).Run;
                     if (SameStepCost(replanned, timed))
                         break;
                     timed = replanned;
                     fit = TimeBudgetCalibration.StepsWithin(budget, timed, options, store, initial, monitor, log, threads);
                 }
             }
-            (run, choices) = Resolve(options, store.Count, encoder, seed, initial is not null, fit.Steps);
+            (run, choices) = PlanAt(fit.Steps);
             evaluations = fit.MonitorEvaluations;
         }
         long total = run.Plan.TotalSteps;

@@ -9,6 +9,8 @@ public sealed class ByolOptionsValidationTests
         { nameof(ByolOptions.BatchSize), o => o.BatchSize = -4 },
         { nameof(ByolOptions.ImageSize), o => o.ImageSize = 0 },
         { nameof(ByolOptions.ImageSize), o => { o.ImageSize = 16; o.SmallImageStem = false; } },
+        { nameof(ByolOptions.EmbeddingImageSize), o => o.EmbeddingImageSize = 4 },
+        { nameof(ByolOptions.EmbeddingImageSize), o => o.EmbeddingImageSize = 2048 },
         { nameof(ByolOptions.SourceImageScale), o => o.SourceImageScale = 0.9 },
         { nameof(ByolOptions.SourceImageScale), o => o.SourceImageScale = 4.5 },
         { nameof(ByolOptions.SourceImageScale), o => o.SourceImageScale = double.NaN },

@@ -106,7 +106,7 @@ public sealed class InitialEncoderTests : IDisposable
         using var encoder = ml.Transforms.ByolPretrain(options).Fit(_files.Load(ml));
         encoder.EncoderInfo.Architecture.Should().Be(ByolArchitecture.ResNet18);
         encoder.EncoderInfo.BlocksPerStage.Should().Equal(2, 2, 2, 3);
-        encoder.EncoderInfo.ImageSize.Should().Be(64);
+        encoder.EncoderInfo.ImageSize.Should().Be(80, "trained at 64 px, embedded at 1.25 × that");
         encoder.EncoderInfo.EmbeddingSize.Should().Be(512);
         log.Should().Contain(l => l.Contains("initial encoder") && l.Contains("2,2,2,3"));
         Embed(ml, encoder).Should().OnlyContain(e => e.Length == 512 && e.All(float.IsFinite));

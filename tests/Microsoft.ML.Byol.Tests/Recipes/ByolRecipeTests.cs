@@ -95,6 +95,29 @@ public sealed class ByolRecipeTests
         set.Log.Should().Contain("ProjectionSize = 64 (set)");
     }
 
+    [Theory]
+    [InlineData(64, 80)]
+    [InlineData(28, 35)]
+    [InlineData(16, 20)]
+    [InlineData(1000, 1024)]   // capped at the largest ImageSize
+    public void ImageColumnsAreEmbeddedAQuarterAboveTheTrainingSize(int trainingSize, int embeddingSize)
+    {
+        var (size, log) = ByolRecipe.EmbeddingImageSize(new ByolOptions { ImageSize = trainingSize }, imageColumn: true);
+        size.Should().Be(embeddingSize);
+        log.Should().StartWith($"EmbeddingImageSize = {embeddingSize} (1.25 × ImageSize");
+    }
+
+    [Fact]
+    public void PixelVectorsAreEmbeddedAtTheTrainingSizeAndASetSizeWins()
+    {
+        ByolRecipe.EmbeddingImageSize(new ByolOptions { ImageSize = 28 }, imageColumn: false).Size.Should().Be(28);
+        ByolRecipe.EmbeddingImageSize(new ByolOptions { ImageSize = 64, EmbeddingImageSize = 96 }, imageColumn: true)
+            .Should().Be((96, "EmbeddingImageSize = 96 (set)"));
+        ByolRecipe.EmbeddingImageSize(new ByolOptions { ImageSize = 28, EmbeddingImageSize = 28 }, imageColumn: false).Size.Should().Be(28);
+        FluentActions.Invoking(() => ByolRecipe.EmbeddingImageSize(new ByolOptions { ImageSize = 28, EmbeddingImageSize = 35, InputColumnName = "Pixels" }, imageColumn: false))
+            .Should().Throw<ArgumentException>().WithMessage("EmbeddingImageSize is 35*'Pixels' holds pixel vectors*ImageSize (28)*");
+    }
+
     [Fact]
     public void TheInitialEncodersLayoutWinsAndContradictingOptionsAreAnError()
     {
