@@ -17,7 +17,7 @@ internal static class SampleCommand
         var images = new Option<string?>("--images") { Description = "train on a folder of images instead (one sub-folder per class; the class names are used by the probes only)" };
         var output = new Option<string>("--out") { Description = "where encoder.onnx, model.zip, checkpoints and result.txt go", DefaultValueFactory = _ => "byol-output" };
         var budget = new Option<double>("--budget-minutes") { Description = "time budget of the BYOL steps (ByolOptions.TimeBudget)", DefaultValueFactory = _ => 5 };
-        var size = new Option<int>("--image-size") { Description = "training size in pixels (the encoder embeds at 1.25 × that, ByolOptions.EmbeddingImageSize)", DefaultValueFactory = _ => 64 };
+        var size = new Option<int>("--image-size") { Description = "training size in pixels (the encoder embeds at about 1.56 × that, ByolOptions.EmbeddingImageSize)", DefaultValueFactory = _ => 64 };
         var initial = new Option<string?>("--initial-encoder") { Description = "weights to start from (ONNX ResNet, .pt/.pth, .safetensors); default: ML.NET's ImageNet ResNet-18 copied beside the app" };
         var randomInit = new Option<bool>("--random-init") { Description = "start from random weights instead (with --arch and --width)" };
         var arch = new Option<ByolArchitecture>("--arch") { Description = "encoder architecture with --random-init", DefaultValueFactory = _ => ByolArchitecture.ResNet18 };

@@ -22,7 +22,7 @@ public static class ByolCatalog
     /// <param name="outputColumnName">Embedding column to add (known-size float vector).</param>
     /// <param name="inputColumnName">Image column (MLImage) or known-size float vector of C×H×W pixels.</param>
     /// <param name="architecture">ResNet depth of the encoder.</param>
-    /// <param name="imageSize">Training crop size in pixels (images are embedded at 1.25 × that: <see cref="ByolOptions.EmbeddingImageSize"/>).</param>
+    /// <param name="imageSize">Training crop size in pixels (images are embedded above that, by default about 1.56 × for the default crops: <see cref="ByolOptions.EmbeddingImageSize"/>).</param>
     /// <param name="epochs">Passes over the images.</param>
     /// <param name="batchSize">Images per optimizer step.</param>
     public static ByolEstimator ByolPretrain(this TransformsCatalog catalog,

@@ -69,7 +69,7 @@ public sealed class ByolEstimator : IEstimator<ByolTransformer>
         ArgumentNullException.ThrowIfNull(input);
         ByolOptionsValidation.Validate(_options);
         var column = InputColumn.Describe(input.Schema, _options.InputColumnName);
-        _ = ByolRecipe.EmbeddingImageSize(_options, column.IsImage);   // a size pixel vectors cannot take fails here, before the cache pass
+        ByolRecipe.CheckEmbeddingImageSize(_options, column.IsImage);   // before the cache pass
         int seed = _options.Seed ?? _host.Rand.Next();
 
         using var channel = _host.Start("BYOL pretraining");

@@ -49,10 +49,12 @@ public sealed class ByolOptions
     /// <summary>
     /// Side in pixels of the images the trained encoder embeds: the input of the exported ONNX model, and the size
     /// <c>ByolTransformer</c> and <c>ByolEmbedder</c> resize images to (centre crop). Null (default): for image
-    /// columns, <see cref="ImageSize"/> × 1.25, rounded (the train–test resolution discrepancy: random resized crops
-    /// show objects larger than a centre crop of the whole image at the same size, so an encoder embeds best a little
-    /// above its training size; Touvron et al., 2019, docs/recipes.md has the measurements); for pixel-vector columns,
-    /// <see cref="ImageSize"/> (their C×S×S values are the scoring contract), and setting another size is then an error.
+    /// columns, <see cref="ImageSize"/> × the views' mean crop zoom E[1/√s] over their crop areas s, rounded (1.56 for
+    /// the default crops of 8–100 % of the image: 28 → 44, 64 → 100, 224 → 349 px). This is the train–test resolution
+    /// discrepancy (Touvron et al., 2019): random resized crops show objects larger than the whole image at the same
+    /// size, so an encoder embeds best above its training size (docs/recipes.md has the measurements). For pixel-vector
+    /// columns, and for runs with no BYOL step (<see cref="MaxSteps"/> = 0), <see cref="ImageSize"/>; a pixel-vector
+    /// column's C×S×S values are the scoring contract, and setting another size is then an error.
     /// </summary>
     public int? EmbeddingImageSize { get; set; }
 

@@ -31,7 +31,7 @@ public sealed class EndToEndTests : IDisposable
         string encoder = Path.Combine(run, "encoder.onnx");
         var info = ByolEncoderInfo.FromOnnx(encoder);
         info.Architecture.Should().Be(ByolArchitecture.ResNet18);
-        info.ImageSize.Should().Be(20, "trained on 16 px crops, embedded at 1.25 × that");
+        info.ImageSize.Should().Be(25, "trained on 16 px crops, embedded at their mean zoom, 1.56 × that");
         info.EmbeddingSize.Should().Be(64);
         var checkpoints = Directory.GetFiles(Path.Combine(run, "checkpoints"), "byol-step-*.ckpt").Order(StringComparer.Ordinal).ToList();
         checkpoints.Should().NotBeEmpty();

@@ -29,7 +29,7 @@ internal static class PretrainCommand
         var initial = new Option<string?>("--initial-encoder") { Description = "Weights to start from: an ONNX ResNet (this library's encoders, ML.NET's ResNet18.onnx), a torchvision .pt/.pth or .safetensors; default: random" };
         var budget = new Option<TimeSpan?>("--time-budget") { Description = "Wall-clock budget of the training steps (30m, 2h, 1h30m, 90s, 00:30:00); the schedules are fitted to it", CustomParser = Durations.Parse };
         var imageSize = new Option<int>("--image-size") { Description = "Training crop size in pixels (<= 64 selects the small-image stem)", DefaultValueFactory = _ => 224 };
-        var embeddingSize = new Option<int?>("--embedding-size") { Description = "Size in pixels the encoder embeds images at (default: 1.25 × --image-size; ByolOptions.EmbeddingImageSize)" };
+        var embeddingSize = new Option<int?>("--embedding-size") { Description = "Size in pixels the encoder embeds images at (default: --image-size × the crops' mean zoom, 1.56 for the default crops; ByolOptions.EmbeddingImageSize)" };
         var epochs = new Option<int?>("--epochs") { Description = "Passes over the images (default: the library's 300, capped by --time-budget and --max-steps)" };
         var maxSteps = new Option<long?>("--max-steps") { Description = "Cap on the optimizer steps (0 exports the starting encoder)" };
         var batch = new Option<int?>("--batch-size") { Description = "Images per step (default: the library's recipe, capped by the number of images)" };

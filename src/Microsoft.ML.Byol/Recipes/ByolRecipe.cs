@@ -126,33 +126,56 @@ internal static class ByolRecipe
         return choice;
     }
 
-    /// <summary>Embedding size over training size for image columns (<see cref="ByolOptions.EmbeddingImageSize"/>).</summary>
-    public const double EmbeddingImageScale = 1.25;
+    /// <summary>
+    /// Mean zoom of a random resized crop (<see cref="ByolViewOptions.CropScaleMin"/> to
+    /// <see cref="ByolViewOptions.CropScaleMax"/>): a crop of area fraction s, resized to the training size, shows
+    /// objects 1/√s times larger than the whole image at that size; over s uniform in [a, b],
+    /// E[1/√s] = 2(√b − √a)/(b − a), 1.56 for the paper's [0.08, 1] (Touvron et al., 2019, "Fixing the train-test
+    /// resolution discrepancy", section 3: the apparent object size).
+    /// </summary>
+    public static double CropZoom(ByolViewOptions view)
+    {
+        double a = view.CropScaleMin, b = view.CropScaleMax;
+        return b - a < 1e-9 ? 1 / Math.Sqrt(a) : 2 * (Math.Sqrt(b) - Math.Sqrt(a)) / (b - a);
+    }
 
     /// <summary>
-    /// The side the trained encoder embeds images at: the set <see cref="ByolOptions.EmbeddingImageSize"/>, else
-    /// <see cref="EmbeddingImageScale"/> × the training size for image columns (an encoder trained on random resized
-    /// crops sees objects larger than a centre crop of the whole image shows them at the same size: Touvron et al.,
-    /// 2019, "Fixing the train-test resolution discrepancy"), and the training size for pixel vectors, whose C×S×S
-    /// values are the scoring contract. With the line for the log.
+    /// Fails early on a set <see cref="ByolOptions.EmbeddingImageSize"/> that the input column cannot take: pixel
+    /// vectors are embedded at <see cref="ByolOptions.ImageSize"/>, their C×S×S values being the scoring contract.
     /// </summary>
     /// <exception cref="ArgumentException">A size other than the training size is set for a pixel-vector column.</exception>
-    public static (int Size, string Log) EmbeddingImageSize(ByolOptions options, bool imageColumn)
+    public static void CheckEmbeddingImageSize(ByolOptions options, bool imageColumn)
     {
         const string Name = nameof(ByolOptions.EmbeddingImageSize);
+        if (!imageColumn && options.EmbeddingImageSize is { } set && set != options.ImageSize)
+            throw new ArgumentException(
+                $"{Name} is {set}, but the input column '{options.InputColumnName}' holds pixel vectors, which are embedded as they are: " +
+                $"at ImageSize ({options.ImageSize}). Leave {Name} unset, or give an image column.", nameof(options));
+    }
+
+    /// <summary>
+    /// The side the trained encoder embeds images at, with the line for the log: the set
+    /// <see cref="ByolOptions.EmbeddingImageSize"/>; else, for an image column and a run with BYOL steps, the training
+    /// size × the mean <see cref="CropZoom"/> of the run's two views, so that objects appear at the size training showed
+    /// them (FixRes); else the training size (pixel vectors; or no BYOL step, where no crop of this run trained the
+    /// encoder: ML.NET's ImageNet ResNet-18 probes the same at 64 and 96 px, docs/recipes.md).
+    /// </summary>
+    /// <exception cref="ArgumentException">A size other than the training size is set for a pixel-vector column.</exception>
+    public static (int Size, string Log) EmbeddingImageSize(ByolOptions options, bool imageColumn, RunConfiguration run)
+    {
+        const string Name = nameof(ByolOptions.EmbeddingImageSize);
+        CheckEmbeddingImageSize(options, imageColumn);
+        int trainingSize = run.Encoder.ImageSize;
         if (options.EmbeddingImageSize is { } set)
-        {
-            if (!imageColumn && set != options.ImageSize)
-                throw new ArgumentException(
-                    $"{Name} is {set}, but the input column '{options.InputColumnName}' holds pixel vectors, which are embedded as they are: " +
-                    $"at ImageSize ({options.ImageSize}). Leave {Name} unset, or give an image column.", nameof(options));
             return (set, $"{Name} = {set} (set)");
-        }
         if (!imageColumn)
-            return (options.ImageSize, $"{Name} = {options.ImageSize} (pixel vectors are embedded at ImageSize)");
-        int size = Math.Min(1024, (int)Math.Round(EmbeddingImageScale * options.ImageSize, MidpointRounding.AwayFromZero));
+            return (trainingSize, $"{Name} = {trainingSize} (pixel vectors are embedded at ImageSize)");
+        if (run.Plan.TotalSteps == 0)
+            return (trainingSize, $"{Name} = {trainingSize} (no BYOL step: the encoder is embedded at ImageSize)");
+        double zoom = (CropZoom(run.View1) + CropZoom(run.View2)) / 2;
+        int size = Math.Min(1024, (int)Math.Round(zoom * trainingSize, MidpointRounding.AwayFromZero));
         return (size, string.Create(CultureInfo.InvariantCulture,
-            $"{Name} = {size} ({EmbeddingImageScale} × ImageSize: embedding above the training size makes up for the random resized crops' zoom)"));
+            $"{Name} = {size} ({zoom:0.###} × ImageSize: the views' random resized crops show objects that much larger on average, E[1/√s] over their crop areas s)"));
     }
 
     /// <summary>

@@ -19,10 +19,10 @@ internal static class RunPlanner
         KnnMonitor? monitor, Action<string> log, ThreadChoice? threads = null, bool imageColumn = false)
     {
         var encoder = ByolRecipe.Encoder(options, initial);
-        var embedding = ByolRecipe.EmbeddingImageSize(options, imageColumn);
         (RunConfiguration Run, IReadOnlyList<string> Choices) PlanAt(long? budgetSteps)
         {
             var (resolved, choices) = Resolve(options, store.Count, encoder, seed, initial is not null, budgetSteps);
+            var embedding = ByolRecipe.EmbeddingImageSize(options, imageColumn, resolved);
             return (resolved with { EmbeddingImageSize = embedding.Size }, choices.Append(embedding.Log).ToList());
         }
         var (run, choices) = PlanAt(budgetSteps: null);

@@ -79,7 +79,7 @@ public sealed class ByolEstimatorTests : IDisposable
         reports.Select(r => r.Step).Should().Equal(1, 2, 3, 4);
         messages.Should().Contain(m => m.Contains("ResNet18")).And.Contain(m => m.Contains("exported"));
         model.EncoderInfo.EmbeddingSize.Should().Be(64);
-        model.EncoderInfo.ImageSize.Should().Be(20, "image columns are embedded at 1.25 × the 16 px training size");
+        model.EncoderInfo.ImageSize.Should().Be(25, "image columns are embedded at the crops' mean zoom (1.56) × the 16 px training size");
         model.EncoderInfo.Training!.ImageSize.Should().Be(16);
         model.EncoderInfo.Architecture.Should().Be(ByolArchitecture.ResNet18);
         model.EncoderInfo.TrainingSummary["steps"].Should().Be("4");

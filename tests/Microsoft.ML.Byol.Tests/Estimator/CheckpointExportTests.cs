@@ -38,7 +38,7 @@ public sealed class CheckpointExportTests : IDisposable
         using var lastEncoder = ml.Transforms.ApplyByolEncoder(last);
         using var firstEncoder = ml.Transforms.ApplyByolEncoder(first);
         lastEncoder.EncoderInfo.TrainingSummary["steps"].Should().Be("6");
-        lastEncoder.EncoderInfo.ImageSize.Should().Be(model.EncoderInfo.ImageSize, "a checkpoint exports at the run's embedding size, as Fit").And.Be(20);
+        lastEncoder.EncoderInfo.ImageSize.Should().Be(model.EncoderInfo.ImageSize, "a checkpoint exports at the run's embedding size, as Fit").And.Be(25);
 
         var fitted = Embeddings(model);
         var fromLast = Embeddings(lastEncoder);

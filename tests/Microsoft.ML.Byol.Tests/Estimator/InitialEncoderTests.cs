@@ -50,7 +50,9 @@ public sealed class InitialEncoderTests : IDisposable
         var ml = new MLContext(1);
         string path = Pretrained(ml);
         using var original = ml.Transforms.ApplyByolEncoder(path);
-        using var imported = ml.Transforms.ByolPretrain(FromFile(path, steps: 0)).Fit(_files.Load(ml));
+        var options = FromFile(path, steps: 0);
+        options.EmbeddingImageSize = original.EncoderInfo.ImageSize;   // the file's side (with no step the default is ImageSize)
+        using var imported = ml.Transforms.ByolPretrain(options).Fit(_files.Load(ml));
 
         imported.EncoderInfo.Architecture.Should().Be(ByolArchitecture.ResNet18);   // the file's, not the options' default ResNet-50
         imported.EncoderInfo.EmbeddingSize.Should().Be(original.EncoderInfo.EmbeddingSize);
@@ -106,7 +108,7 @@ public sealed class InitialEncoderTests : IDisposable
         using var encoder = ml.Transforms.ByolPretrain(options).Fit(_files.Load(ml));
         encoder.EncoderInfo.Architecture.Should().Be(ByolArchitecture.ResNet18);
         encoder.EncoderInfo.BlocksPerStage.Should().Equal(2, 2, 2, 3);
-        encoder.EncoderInfo.ImageSize.Should().Be(80, "trained at 64 px, embedded at 1.25 × that");
+        encoder.EncoderInfo.ImageSize.Should().Be(64, "with no BYOL step the imported encoder is embedded at ImageSize");
         encoder.EncoderInfo.EmbeddingSize.Should().Be(512);
         log.Should().Contain(l => l.Contains("initial encoder") && l.Contains("2,2,2,3"));
         Embed(ml, encoder).Should().OnlyContain(e => e.Length == 512 && e.All(float.IsFinite));

@@ -96,25 +96,24 @@ public sealed class ByolRecipeTests
     }
 
     [Theory]
-    [InlineData(64, 80)]
-    [InlineData(28, 35)]
-    [InlineData(16, 20)]
-    [InlineData(1000, 1024)]   // capped at the largest ImageSize
-    public void ImageColumnsAreEmbeddedAQuarterAboveTheTrainingSize(int trainingSize, int embeddingSize)
+    [InlineData(0.08, 1.0)]   // the paper's crops
+    [InlineData(0.2, 1.0)]
+    [InlineData(0.25, 0.25)]  // one fixed area: zoom 1/√0.25 = 2
+    [InlineData(1.0, 1.0)]    // whole images: no zoom
+    public void CropZoomIsTheMeanApparentObjectSizeOfTheCrops(double min, double max)
     {
-        var (size, log) = ByolRecipe.EmbeddingImageSize(new ByolOptions { ImageSize = trainingSize }, imageColumn: true);
-        size.Should().Be(embeddingSize);
-        log.Should().StartWith($"EmbeddingImageSize = {embeddingSize} (1.25 × ImageSize");
+        // E[1/√s] for s uniform in [min, max], by the midpoint rule on a fine grid (not the closed form under test).
+        const int n = 200_000;
+        double mean = Enumerable.Range(0, n).Average(i => 1 / Math.Sqrt(min + (max - min) * (i + 0.5) / n));
+        ByolRecipe.CropZoom(new ByolViewOptions { CropScaleMin = min, CropScaleMax = max }).Should().BeApproximately(mean, 1e-4);
     }
 
     [Fact]
-    public void PixelVectorsAreEmbeddedAtTheTrainingSizeAndASetSizeWins()
+    public void APixelVectorColumnTakesNoEmbeddingSizeButItsOwn()
     {
-        ByolRecipe.EmbeddingImageSize(new ByolOptions { ImageSize = 28 }, imageColumn: false).Size.Should().Be(28);
-        ByolRecipe.EmbeddingImageSize(new ByolOptions { ImageSize = 64, EmbeddingImageSize = 96 }, imageColumn: true)
-            .Should().Be((96, "EmbeddingImageSize = 96 (set)"));
-        ByolRecipe.EmbeddingImageSize(new ByolOptions { ImageSize = 28, EmbeddingImageSize = 28 }, imageColumn: false).Size.Should().Be(28);
-        FluentActions.Invoking(() => ByolRecipe.EmbeddingImageSize(new ByolOptions { ImageSize = 28, EmbeddingImageSize = 35, InputColumnName = "Pixels" }, imageColumn: false))
+        ByolRecipe.CheckEmbeddingImageSize(new ByolOptions { ImageSize = 28, EmbeddingImageSize = 28 }, imageColumn: false);
+        ByolRecipe.CheckEmbeddingImageSize(new ByolOptions { ImageSize = 28, EmbeddingImageSize = 44 }, imageColumn: true);
+        FluentActions.Invoking(() => ByolRecipe.CheckEmbeddingImageSize(new ByolOptions { ImageSize = 28, EmbeddingImageSize = 35, InputColumnName = "Pixels" }, imageColumn: false))
             .Should().Throw<ArgumentException>().WithMessage("EmbeddingImageSize is 35*'Pixels' holds pixel vectors*ImageSize (28)*");
     }
 

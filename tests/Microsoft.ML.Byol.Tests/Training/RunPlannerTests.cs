@@ -37,6 +37,34 @@ public sealed class RunPlannerTests
         (set.Plan.BatchSize, set.ProjectorHiddenSize, set.PredictorHiddenSize).Should().Be((32, 100, 256));
     }
 
+    [Theory]
+    [InlineData(0.08, 25)]   // 16 × 1.559 (the paper's crops)
+    [InlineData(0.25, 21)]   // 16 × 1.333
+    public void ImageColumnsAreEmbeddedAtTheTrainingSizeTimesTheViewsCropZoom(double cropScaleMin, int embeddingSize)
+    {
+        using var store = TinyRuns.Shapes(100, 16);
+        var options = new ByolOptions { WidthMultiplier = 0.125f, ImageSize = 16, Epochs = 2, Device = "cpu" };
+        if (cropScaleMin != 0.08)
+        {
+            options.View1 = new ByolViewOptions { CropScaleMin = cropScaleMin, BlurProbability = 0 };
+            options.View2 = new ByolViewOptions { CropScaleMin = cropScaleMin, BlurProbability = 0, SolarizeProbability = 0.2 };
+        }
+        var log = new List<string>();
+
+        var run = RunPlanner.Plan(options, store, initial: null, seed: 1, monitor: null, log.Add, imageColumn: true);
+
+        run.EmbeddingSide().Should().Be(embeddingSize);
+        log.Should().Contain(line => line.Contains($"EmbeddingImageSize = {embeddingSize} (") && line.Contains("× ImageSize"));
+        RunPlanner.Plan(options, store, initial: null, seed: 1, monitor: null, _ => { }, imageColumn: false).EmbeddingSide()
+            .Should().Be(16, "pixel vectors are embedded at ImageSize");
+        options.EmbeddingImageSize = 20;
+        RunPlanner.Plan(options, store, initial: null, seed: 1, monitor: null, _ => { }, imageColumn: true).EmbeddingSide().Should().Be(20, "a set size wins");
+        options.EmbeddingImageSize = null;
+        options.MaxSteps = 0;
+        RunPlanner.Plan(options, store, initial: null, seed: 1, monitor: null, _ => { }, imageColumn: true).EmbeddingSide()
+            .Should().Be(16, "with no BYOL step no crop of the run has trained the encoder");
+    }
+
     [Fact]
     public void TimeBudget_IsCalibratedOnTheStepOfTheRunItPlans()
     {
