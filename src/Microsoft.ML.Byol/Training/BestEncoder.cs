@@ -24,12 +24,8 @@ internal sealed class BestEncoder : IDisposable
             return false;
         Release();
         using var noGrad = no_grad();
-        _weights = encoder.state_dict().ToDictionary(kv => kv.Key, kv =>
-        {
-            var copy = kv.Value.detach().cpu().clone();
-            copy.DetachFromDisposeScope();
-            return copy;
-        });
+        using var scope = NewDisposeScope();   // detach() and cpu() make handles too: released here, not by the finalizer
+        _weights = encoder.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().clone().DetachFromDisposeScope());
         (Step, Accuracy) = (step, accuracy);
         return true;
     }

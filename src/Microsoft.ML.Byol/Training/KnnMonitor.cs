@@ -85,7 +85,7 @@ internal sealed class KnnMonitor
         return (double)correct / _queries.Length;
     }
 
-    /// <summary>L2-normalised embeddings of the cached images at <paramref name="indices"/>, in batches.</summary>
+    /// <summary>L2-normalised embeddings of the cached images at <paramref name="indices"/>, in batches (each batch's inputs freed before the next).</summary>
     private Tensor Embed(ResNet encoder, long[] indices, Device device)
     {
         const int Batch = 256;
@@ -93,8 +93,10 @@ internal sealed class KnnMonitor
         for (int start = 0; start < indices.Length; start += Batch)
         {
             var batch = indices.AsSpan(start, Math.Min(Batch, indices.Length - start));
+            using var batchScope = NewDisposeScope();   // one batch's float views at a time, not the whole slice's
             using var pixels = _store.Gather(batch);
-            parts.Add(encoder.call(Normalize.ImageNet(CenterView.Apply(ByteImages.ToFloatRgb(pixels, device), _store.ContentOf(batch), _imageSize))));
+            parts.Add(encoder.call(Normalize.ImageNet(CenterView.Apply(ByteImages.ToFloatRgb(pixels, device), _store.ContentOf(batch), _imageSize)))
+                .MoveToOuterDisposeScope());
         }
         return nn.functional.normalize(cat(parts, 0), dim: 1);
     }

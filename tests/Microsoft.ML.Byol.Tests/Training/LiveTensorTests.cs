@@ -1,3 +1,4 @@
+using Microsoft.ML.Byol.Data;
 using Microsoft.ML.Byol.Tests.Support;
 using Microsoft.ML.Byol.Torch;
 using Microsoft.ML.Byol.Training;
@@ -51,5 +52,46 @@ public sealed class LiveTensorTests
         // and lower it, but a tensor that outlives its step would raise it.
         live.Skip(Settle - 1).Should().BeInDescendingOrder("no tensor may outlive its step, inside a dispose scope or not");
         live.Skip(Settle - 1).Max().Should().Be(live[Settle - 1], "no step may end with more live tensors than the settled count");
+    }
+    /// <summary>
+    /// The same with the kNN monitor every other step, keep-best (a CPU copy of the encoder at each improvement, and a
+    /// run that moves a lot, so it improves often) and a checkpoint every third step: what a monitored run does besides
+    /// its steps must release every tensor it makes too. Counted on the training thread (TorchSharp's live count of the
+    /// thread, in dispose scopes or not): a tensor left to the finalizer stays in it. Keep-best's copy leaked two
+    /// handles a weight (detach, cpu) at each improvement before this test.
+    /// </summary>
+    [Fact]
+    public void LiveTensorCountsStayFlatWithTheMonitorKeepBestAndCheckpoints()
+    {
+        const int count = 128, size = 16;
+        var (pixels, labels) = SyntheticShapes.Generate(count, size, seed: 6);
+        var options = TinyRuns.Options(imageSize: size, batchSize: 16, epochs: 1000);
+        options.MaxSteps = Steps;
+        options.BaseLearningRate = 8;
+        options.TrustCoefficient = 0.05;
+        options.MonitorEverySteps = 2;
+        options.KeepBestMonitoredEncoder = true;
+        options.CheckpointEverySteps = 3;
+        using var folder = new TempFolder("byol-live-tensors-");
+        options.CheckpointDirectory = folder.Path;
+        var live = new List<long>();
+        int evaluations = 0;
+        options.Progress = new SyncProgress(p =>
+        {
+            if (p.MonitorAccuracy is not null)
+                evaluations++;
+            live.Add(DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount);
+        });
+        using var store = InMemoryImageStore.FromBytes(pixels, count, 3, size, size);
+        var monitor = KnnMonitor.Create(store, labels, seed: 2);
+        var log = new List<string>();
+        using var result = new ByolTrainer(options, seed: 4, log: log.Add).Train(store, monitor: monitor);
+
+        int improvements = log.Count(l => l.Contains("best so far", StringComparison.Ordinal));
+        _output.WriteLine($"{evaluations} evaluations, {improvements} improvements; live tensors of the training thread {string.Join(",", live)}");
+        evaluations.Should().BeGreaterThanOrEqualTo(Steps / 2 - 1);
+        improvements.Should().BeGreaterThan(1, "keep-best must copy the encoder more than once for the test to mean anything");
+        live.Should().HaveCount(Steps).And.AllBeEquivalentTo(live[0],
+            "no monitor evaluation, encoder copy or checkpoint may leave a tensor behind for the finalizer");
     }
 }
