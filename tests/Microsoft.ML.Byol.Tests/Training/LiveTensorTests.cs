@@ -53,6 +53,7 @@ public sealed class LiveTensorTests
         live.Skip(Settle - 1).Should().BeInDescendingOrder("no tensor may outlive its step, inside a dispose scope or not");
         live.Skip(Settle - 1).Max().Should().Be(live[Settle - 1], "no step may end with more live tensors than the settled count");
     }
+
     /// <summary>
     /// The same with the kNN monitor every other step, keep-best (a CPU copy of the encoder at each improvement, and a
     /// run that moves a lot, so it improves often) and a checkpoint every third step: what a monitored run does besides
