@@ -105,9 +105,11 @@ internal static class QualityRun
         if (ByolParts.Runs.Count == 0)
             return;
         string folder = ResultsFile.ResultsFolder();
-        Console.WriteLine($"Wrote {string.Join(", ", CurveFiles.Write(folder, ByolParts.Runs, results))}.");
+        var written = CurveFiles.Write(folder, ByolParts.Runs, results);
+        Console.WriteLine($"Wrote {string.Join(", ", written.Files)}.");
         var runs = string.Join("; ", ByolParts.Runs.Select(r => string.Create(CultureInfo.InvariantCulture,
-            $"{(r.Part == BenchmarkPart.Byol ? "random init" : "from ImageNet")}: {r.Outcome.Steps} steps in {r.Outcome.TrainMinutes:F1} min")));
-        PlotRunner.Run(folder, $"BYOL on Fashion-MNIST, {settings.Length} each ({runs}; {Environment.ProcessorCount} CPU cores)");
+            $"({CurveFiles.Key(r.Part)}) {(r.Part == BenchmarkPart.Byol ? "random init" : "from ImageNet")}: {r.Outcome.Steps} steps in {r.Outcome.TrainMinutes:F1} min")));
+        string earlier = written.KeptParts.Count == 0 ? "" : $"; {string.Join(", ", written.KeptParts.Select(k => $"({k})"))} from earlier runs";
+        PlotRunner.Run(folder, $"BYOL on Fashion-MNIST, {settings.Length} each ({runs}; {Environment.ProcessorCount} CPU cores{earlier})");
     }
 }

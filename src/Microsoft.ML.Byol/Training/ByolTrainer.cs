@@ -286,7 +286,7 @@ internal sealed class ByolTrainer
             bool improved = _options.KeepBestMonitoredEncoder && best.Offer(_network.OnlineEncoder, done, accuracy);
             _budget?.AddEvaluation(watch.Elapsed);   // the time budget sets evaluations apart from steps
             Log($"BYOL monitor: step {done}: kNN accuracy {accuracy:P2} ({_monitor.QuerySize} held-out images, bank {_monitor.BankSize}, " +
-                $"{watch.Elapsed.TotalSeconds:F1} s){(improved ? ", best so far" : "")}.");
+                $"{watch.Elapsed.TotalSeconds:F1} s){(improved ? ", best so far" : "")}; memory: {HeapUsage.Now()}.");
             return accuracy;
         }
 

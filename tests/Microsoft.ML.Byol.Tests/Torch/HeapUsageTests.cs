@@ -1,0 +1,35 @@
+using Microsoft.ML.Byol.Torch;
+using TorchSharp;
+
+namespace Microsoft.ML.Byol.Tests.Torch;
+
+public sealed class HeapUsageTests
+{
+    public HeapUsageTests() => TorchRuntime.EnsureInitialized();
+
+    [SkippableFact]
+    public void LiveNativeBytesFollowATensorsLifetime()
+    {
+        Skip.If(NativeHeap.Allocator is not ("glibc" or "jemalloc"), $"the allocator here ({NativeHeap.Allocator}) keeps no count of live bytes");
+        const long Bytes = 64L << 20;
+        long? first = HeapUsage.Now().LiveNativeBytes;
+        Skip.If(first is null, "the allocator's statistics call is missing here (glibc before 2.33, or a prefixed jemalloc)");
+        long before = first!.Value;
+        long during;
+        using (var tensor = torch.ones(Bytes / sizeof(float)))
+            during = HeapUsage.Now().LiveNativeBytes!.Value;
+        long after = HeapUsage.Now().LiveNativeBytes!.Value;
+
+        (during - before).Should().BeInRange(Bytes * 9 / 10, Bytes * 2, "a live 64 MiB tensor is counted");
+        (during - after).Should().BeGreaterThan(Bytes * 9 / 10, "and uncounted once it is freed");
+    }
+
+    [Fact]
+    public void DescribesResidentAndLiveBytesForTheLog()
+    {
+        new HeapUsage(3_180_000_000, 1_420_000_000).ToString().Should().StartWith("resident 3.18 GB, live native 1.42 GB (");
+        new HeapUsage(3_180_000_000, null).ToString().Should().Be("resident 3.18 GB");
+        HeapUsage.LiveBytes("tcmalloc").Should().BeNull();
+        HeapUsage.Now().ResidentBytes.Should().BePositive();
+    }
+}
