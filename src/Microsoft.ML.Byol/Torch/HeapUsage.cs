@@ -22,11 +22,23 @@ internal readonly record struct HeapUsage(long ResidentBytes, long? LiveNativeBy
     /// <summary>For logs: "resident 3.18 GB, live native 1.42 GB (jemalloc)".</summary>
     public override string ToString()
     {
-        static string Gb(long bytes) => (bytes / 1e9).ToString("F2", CultureInfo.InvariantCulture) + " GB";
         return LiveNativeBytes is { } live
             ? $"resident {Gb(ResidentBytes)}, live native {Gb(live)} ({NativeHeap.Allocator})"
             : $"resident {Gb(ResidentBytes)}";
     }
+
+    /// <summary>For logs, from this usage to <paramref name="after"/>: "resident 0.25 → 0.23 GB, live native 0.08 → 0.08 GB".</summary>
+    public string To(HeapUsage after)
+    {
+        string text = $"resident {Number(ResidentBytes)} → {Gb(after.ResidentBytes)}";
+        return LiveNativeBytes is { } live && after.LiveNativeBytes is { } liveAfter
+            ? $"{text}, live native {Number(live)} → {Gb(liveAfter)}"
+            : text;
+    }
+
+    private static string Number(long bytes) => (bytes / 1e9).ToString("F2", CultureInfo.InvariantCulture);
+
+    private static string Gb(long bytes) => Number(bytes) + " GB";
 
     /// <summary>Live native bytes by the allocator's own count, or null where it has none (or the call is missing).</summary>
     internal static long? LiveBytes(string allocator)
@@ -58,9 +70,9 @@ internal readonly record struct HeapUsage(long ResidentBytes, long? LiveNativeBy
     {
         ulong epoch = 1, allocated = 0;
         nuint epochSize = sizeof(ulong), allocatedSize = (nuint)sizeof(nuint);
-        if (mallctl("epoch", &epoch, &epochSize, &epoch, epochSize) != 0)
+        if (NativeHeap.Mallctl("epoch", &epoch, &epochSize, &epoch, epochSize) != 0)
             return null;
-        return mallctl("stats.allocated", &allocated, &allocatedSize, null, 0) == 0 ? checked((long)allocated) : null;
+        return NativeHeap.Mallctl("stats.allocated", &allocated, &allocatedSize, null, 0) == 0 ? checked((long)allocated) : null;
     }
 
     [StructLayout(LayoutKind.Sequential)]
@@ -71,7 +83,4 @@ internal readonly record struct HeapUsage(long ResidentBytes, long? LiveNativeBy
 
     [DllImport("libc", EntryPoint = "mallinfo2")]
     private static extern MallInfo2 mallinfo2();
-
-    [DllImport("libjemalloc.so.2", EntryPoint = "mallctl")]
-    private static extern unsafe int mallctl([MarshalAs(UnmanagedType.LPStr)] string name, void* oldp, nuint* oldlenp, void* newp, nuint newlen);
 }

@@ -9,7 +9,8 @@ namespace Microsoft.ML.Byol.Torch;
 /// per-thread arenas, fragmented among small allocations, and are returned to the system only when the top of an
 /// arena happens to be free. <c>malloc_trim(0)</c> hands every free page back (it also releases pages in the middle
 /// of an arena), so the trainer calls it every <see cref="TrimEverySteps"/> steps. Caching allocators (jemalloc,
-/// tcmalloc, mimalloc) preloaded by the application manage their own pages and are left alone.
+/// tcmalloc, mimalloc) preloaded by the application manage their own pages and are left alone while training; at the
+/// end of a run <see cref="Release"/> returns what glibc or jemalloc hold free.
 /// </summary>
 internal static class NativeHeap
 {
@@ -31,24 +32,13 @@ internal static class NativeHeap
         "glibc" => $"native allocator: glibc malloc; the trainer returns its free pages to the system every {TrimEverySteps} steps (malloc_trim). " +
                    "ByolFastAllocator.Relaunch(args) in Main runs the application under jemalloc, faster on large models.",
         "other" => "native allocator: not glibc and not a known caching allocator; the trainer leaves it alone.",
+        "jemalloc" => "native allocator: jemalloc (preloaded); the trainer leaves its pages alone while training and returns the free ones when the run ends.",
         var name => $"native allocator: {name} (preloaded); the trainer leaves it alone.",
     };
 
-    /// <summary>Returns glibc's free heap pages to the system; does nothing under another allocator or OS. Returns
-    /// whether it trimmed.</summary>
-    public static bool Trim()
-    {
-        if (!TrimsHere)
-            return false;
-        try
-        {
-            return malloc_trim(0) != 0;
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            return false;
-        }
-    }
+    /// <summary>The trainer's periodic trim: <see cref="Release"/> under glibc, nothing under a caching allocator
+    /// (whose kept pages are the point of it while training). Returns whether it asked glibc to trim.</summary>
+    public static bool Trim() => TrimsHere && Release();
 
     /// <summary>The allocator named by the libraries mapped into the process (a preload shows up there).</summary>
     internal static string Detect()
@@ -78,6 +68,39 @@ internal static class NativeHeap
         return maps.Contains("/libc.so.6", StringComparison.Ordinal) ? "glibc" : "other";
     }
 
+    /// <summary>
+    /// Returns the heap's free pages to the system under glibc (<c>malloc_trim</c>) and under jemalloc (a purge of every
+    /// arena: the pages <see cref="ByolFastAllocator.JemallocSettings"/> otherwise keep for the rest of the process);
+    /// does nothing under other allocators. For the end of a run: what training freed should not stay resident while
+    /// the application goes on to other work. Returns whether the allocator took the request (false under others).
+    /// </summary>
+    public static bool Release()
+    {
+        try
+        {
+            return Allocator switch
+            {
+                "glibc" => malloc_trim(0) is 0 or 1,   // 1: pages returned, 0: none were free
+                "jemalloc" => PurgeJemallocArenas(),
+                _ => false,
+            };
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>jemalloc's index that addresses all arenas at once in <c>arena.&lt;i&gt;.*</c> controls (<c>MALLCTL_ARENAS_ALL</c>).</summary>
+    private const int AllArenas = 4096;
+
+    private static unsafe bool PurgeJemallocArenas()
+        => Mallctl($"arena.{AllArenas}.purge", null, null, null, 0) == 0;
+
     [DllImport("libc", EntryPoint = "malloc_trim")]
     private static extern int malloc_trim(nuint pad);
+
+    /// <summary>jemalloc's control and statistics entry point (Debian's libjemalloc2 exports it unprefixed).</summary>
+    [DllImport("libjemalloc.so.2", EntryPoint = "mallctl")]
+    internal static extern unsafe int Mallctl([MarshalAs(UnmanagedType.LPStr)] string name, void* oldp, nuint* oldlenp, void* newp, nuint newlen);
 }

@@ -80,6 +80,18 @@ internal sealed class ByolTrainer
             network.Dispose();
             throw;
         }
+        finally
+        {
+            ReleaseFreedMemory();
+        }
+    }
+
+    /// <summary>Hands what the run freed back to the system (the fast allocator keeps it otherwise) and logs the change.</summary>
+    private void ReleaseFreedMemory()
+    {
+        var before = HeapUsage.Now();
+        if (NativeHeap.Release())
+            _log($"BYOL: training over; {NativeHeap.Allocator} returned its free pages to the system: {before.To(HeapUsage.Now())}.");
     }
 
     /// <summary>The state of one run of the loop.</summary>

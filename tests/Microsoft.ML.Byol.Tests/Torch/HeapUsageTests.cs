@@ -29,6 +29,8 @@ public sealed class HeapUsageTests
     {
         new HeapUsage(3_180_000_000, 1_420_000_000).ToString().Should().StartWith("resident 3.18 GB, live native 1.42 GB (");
         new HeapUsage(3_180_000_000, null).ToString().Should().Be("resident 3.18 GB");
+        new HeapUsage(250_000_000, 80_000_000).To(new HeapUsage(230_000_000, 79_000_000)).Should().Be("resident 0.25 → 0.23 GB, live native 0.08 → 0.08 GB");
+        new HeapUsage(250_000_000, null).To(new HeapUsage(230_000_000, null)).Should().Be("resident 0.25 → 0.23 GB");
         HeapUsage.LiveBytes("tcmalloc").Should().BeNull();
         HeapUsage.Now().ResidentBytes.Should().BePositive();
     }
