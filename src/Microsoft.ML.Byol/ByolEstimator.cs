@@ -115,7 +115,9 @@ public sealed class ByolEstimator : IEstimator<ByolTransformer>
     /// <summary>
     /// Writes the online encoder of a checkpoint as ONNX, the same format <see cref="Fit"/> exports (BatchNorm
     /// folded): what the run had learnt at that step, for evaluation during training or to keep an earlier encoder.
-    /// Load it with <c>ApplyByolEncoder</c> or <c>ByolEmbedder</c>.
+    /// Load it with <c>ApplyByolEncoder</c> or <c>ByolEmbedder</c>. Its BatchNorm statistics are those of training:
+    /// the re-estimation on whole pictures that <see cref="Fit"/> does at the end of a run
+    /// (<see cref="ByolOptions.RecalibrateEncoderBatchNorm"/>) needs the images, which a checkpoint does not hold.
     /// </summary>
     /// <param name="checkpointPath">A checkpoint of a run with this estimator's network options (architecture, width, stem, image size).</param>
     /// <param name="onnxPath">Where to write the ONNX model.</param>

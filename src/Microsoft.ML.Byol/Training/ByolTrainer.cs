@@ -210,6 +210,7 @@ internal sealed class ByolTrainer
 
             _network.eval();
             var kept = KeepBest(best, step);
+            Recalibrate();
             _network.to(CPU);
             Log($"BYOL: {step - resumedFrom} steps in {_clock.Elapsed:hh\\:mm\\:ss}; final loss {_lastLoss?.ToString("F4") ?? "n/a"}.");
             return new ByolTrainingResult(_network, plan, step, resumedFrom, _history, _clock.Elapsed, _device.ToString(), _collapse.Suspected, kept);
@@ -321,6 +322,18 @@ internal sealed class ByolTrainer
                     $"{(best.Step == 0 ? "training did not improve on the starting encoder" : "later steps scored lower")}.");
             }
             return new KeptEncoder(best.Step, best.Accuracy);
+        }
+
+        /// <summary>The exported encoder's BatchNorm statistics, re-estimated at the embedding side when the run asks for it.</summary>
+        private void Recalibrate()
+        {
+            if (!_run.RecalibrateEncoderBatchNorm)
+                return;
+            var watch = Stopwatch.StartNew();
+            int side = _run.EmbeddingSide();
+            int images = BatchNormRecalibration.Run(_network.OnlineEncoder, _store, _device, side, _run.Plan.BatchSize, _run.Seed);
+            Log($"BYOL: encoder BatchNorm statistics re-estimated on {images} training images (centre views) at {side} px, " +
+                $"the side it embeds, in {watch.Elapsed.TotalSeconds:F1} s ({nameof(ByolOptions.RecalibrateEncoderBatchNorm)}).");
         }
 
         private string Save(CheckpointStore checkpoints, long step, Lars optimizer, Generator generator)

@@ -61,6 +61,10 @@ internal sealed record RunConfiguration
     /// <summary>The encoder's BatchNorm layers use (and keep) their running statistics in training.</summary>
     public required bool FreezeEncoderBatchNorm { get; init; }
 
+    /// <summary>The encoder's BatchNorm statistics are re-estimated on centre views at <see cref="EmbeddingSide"/> when
+    /// training ends (<see cref="BatchNormRecalibration"/>); false in checkpoints of earlier versions.</summary>
+    public bool RecalibrateEncoderBatchNorm { get; init; }
+
     /// <summary>Steps between two kNN monitor evaluations (0: no monitor). The monitor changes no weight, but keep-best
     /// may return the encoder of an evaluated step.</summary>
     public required long MonitorEverySteps { get; init; }

@@ -103,6 +103,7 @@ internal static class RunPlanner
             EncoderLearningRateScale = choice.EncoderLearningRateScale,
             FrozenEncoderSteps = (long)Math.Round(choice.FrozenEncoderFraction * plan.TotalSteps),
             FreezeEncoderBatchNorm = choice.FreezeEncoderBatchNorm,
+            RecalibrateEncoderBatchNorm = options.RecalibrateEncoderBatchNorm,
             MonitorEverySteps = 0,
             Seed = seed,
             Recipe = choice.Name,

@@ -84,6 +84,24 @@ public sealed class InitialEncoderTests : IDisposable
     }
 
     [Fact]
+    public void RecalibrationIsOptInAndChangesTheEmbeddings()
+    {
+        var ml = new MLContext(1);
+        string path = Pretrained(ml);
+        var log = new List<string>();
+        ml.Log += (_, e) => { if (e.Message.Contains("BYOL", StringComparison.Ordinal)) log.Add(e.Message); };
+        var options = FromFile(path, steps: 4);
+        options.FrozenEncoderFraction = 1;   // the encoder's weights do not move: only its statistics can
+        using var kept = ml.Transforms.ByolPretrain(options).Fit(_files.Load(ml));
+        log.Should().NotContain(l => l.Contains("re-estimated"), "the statistics are kept by default");
+
+        options.RecalibrateEncoderBatchNorm = true;
+        using var recalibrated = ml.Transforms.ByolPretrain(options).Fit(_files.Load(ml));
+        log.Should().Contain(l => l.Contains("BatchNorm statistics re-estimated on 48 training images"));
+        Compare.MaxAbsDifference(Embed(ml, kept), Embed(ml, recalibrated)).Should().BeGreaterThan(1e-3f);
+    }
+
+    [Fact]
     public void OptionsThatContradictTheFileAreAClearError()
     {
         var ml = new MLContext(1);
