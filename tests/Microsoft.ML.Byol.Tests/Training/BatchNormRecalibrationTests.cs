@@ -18,9 +18,8 @@ public sealed class BatchNormRecalibrationTests
     [Fact]
     public void AfterRecalibrationEvalModeComputesWhatTheImagesOwnStatisticsGive()
     {
-        var (pixels, _) = SyntheticShapes.Generate(Count, CacheSide, seed: 3);
-        using var store = InMemoryImageStore.FromBytes(pixels, Count, 3, CacheSide, CacheSide);
-        using var encoder = new ResNet(new ResNetLayout(ByolArchitecture.ResNet18, 0.125f, true));
+        using var store = Shapes(seed: 3);
+        using var encoder = TinyEncoder();
         var norms = encoder.modules().OfType<BatchNorm2d>().ToArray();
         using (no_grad())
             foreach (var norm in norms)   // statistics of another domain, far from these images'
@@ -50,9 +49,8 @@ public sealed class BatchNormRecalibrationTests
     [Fact]
     public void StatisticsAreTheMeanOverBatches()
     {
-        var (pixels, _) = SyntheticShapes.Generate(Count, CacheSide, seed: 4);
-        using var store = InMemoryImageStore.FromBytes(pixels, Count, 3, CacheSide, CacheSide);
-        using var encoder = new ResNet(new ResNetLayout(ByolArchitecture.ResNet18, 0.125f, true));
+        using var store = Shapes(seed: 4);
+        using var encoder = TinyEncoder();
         var first = encoder.modules().OfType<BatchNorm2d>().First();
 
         BatchNormRecalibration.Run(encoder, store, CPU, Side, batchSize: Count / 4, seed: 1);
@@ -65,6 +63,14 @@ public sealed class BatchNormRecalibrationTests
         using var difference = first.running_mean!.sub(expected).abs().max();
         difference.item<float>().Should().BeLessThan(1e-4f);
     }
+
+    private static InMemoryImageStore Shapes(int seed)
+    {
+        var (pixels, _) = SyntheticShapes.Generate(Count, CacheSide, seed);
+        return InMemoryImageStore.FromBytes(pixels, Count, 3, CacheSide, CacheSide);
+    }
+
+    private static ResNet TinyEncoder() => new(new ResNetLayout(ByolArchitecture.ResNet18, 0.125f, true));
 
     private static bool IsStatistic(string name) => name.Contains("running_") || name.EndsWith("num_batches_tracked", StringComparison.Ordinal);
 
