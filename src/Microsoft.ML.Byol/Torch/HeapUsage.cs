@@ -19,6 +19,14 @@ internal readonly record struct HeapUsage(long ResidentBytes, long? LiveNativeBy
     /// <summary>The usage now, under <see cref="NativeHeap.Allocator"/>.</summary>
     public static HeapUsage Now() => new(Environment.WorkingSet, LiveBytes(NativeHeap.Allocator));
 
+    /// <summary>
+    /// Whether the allocator keeps so many free pages that the process nears the machine's memory: resident above
+    /// half of <paramref name="machineBytes"/>, of which more than half is not in live allocations. False when the
+    /// live bytes are unknown.
+    /// </summary>
+    public bool KeepsTooMuchOf(long machineBytes) =>
+        LiveNativeBytes is { } live && ResidentBytes > machineBytes / 2 && ResidentBytes - live > ResidentBytes / 2;
+
     /// <summary>For logs: "resident 3.18 GB, live native 1.42 GB (jemalloc)".</summary>
     public override string ToString()
     {

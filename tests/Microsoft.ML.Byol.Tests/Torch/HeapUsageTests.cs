@@ -24,6 +24,17 @@ public sealed class HeapUsageTests
         (during - after).Should().BeGreaterThan(Bytes * 9 / 10, "and uncounted once it is freed");
     }
 
+    [Theory]
+    [InlineData(13.0, 4.4, true)]    // the 96 px run of 2026-12-08: 8.6 GB kept free for 4.4 GB live, on a 24 GB machine
+    [InlineData(13.0, 9.0, false)]   // large, but mostly live: purging would not help
+    [InlineData(5.7, 0.8, false)]    // the flat 64 px runs: much kept free, far from the machine's memory
+    public void FreePagesAreTooMuchWhenMostOfAResidentSizeAboveHalfTheMachineIsFree(double residentGb, double liveGb, bool tooMuch)
+    {
+        const long Machine = 24_000_000_000;
+        new HeapUsage((long)(residentGb * 1e9), (long)(liveGb * 1e9)).KeepsTooMuchOf(Machine).Should().Be(tooMuch);
+        new HeapUsage((long)(residentGb * 1e9), null).KeepsTooMuchOf(Machine).Should().BeFalse("without a live count nothing is known");
+    }
+
     [Fact]
     public void DescribesResidentAndLiveBytesForTheLog()
     {
