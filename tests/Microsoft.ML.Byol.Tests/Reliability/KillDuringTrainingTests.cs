@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.ML.Byol.Torch;
 using Microsoft.ML.Byol.Training;
 using TorchSharp;
@@ -55,8 +56,11 @@ public sealed class KillDuringTrainingTests : IDisposable
             }
             else
             {
+                // A random step before the end, not a random time: on a fast machine a delay can outlast the run,
+                // and a finished run cannot be killed again (the next attempt would wait for a step that never comes).
                 await child.FirstStep.WaitAsync(Timeout);
-                await Task.Delay(random.Next(0, 2000));
+                int low = Math.Min(LastStep(child.Lines) + 1, Steps - 2);
+                await WaitForStep(child, random.Next(low, Math.Max(low + 1, Steps - 8)));
                 child.Kill();
             }
             child.WaitForExit(Timeout);
@@ -93,6 +97,16 @@ public sealed class KillDuringTrainingTests : IDisposable
         Directory.GetFiles(killed, "*.tmp").Should().BeEmpty();
 
         CompareFinalCheckpoints(straight, killed);
+    }
+
+    private static int LastStep(IReadOnlyList<string> lines) =>
+        lines.Where(l => l.StartsWith("step ", StringComparison.Ordinal)).Select(l => int.Parse(l.AsSpan(5), CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max();
+
+    private static async Task WaitForStep(FaultChildProcess child, int step)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (LastStep(child.Lines) < step && !child.HasExited && clock.Elapsed < Timeout)
+            await Task.Delay(5);
     }
 
     private void CompareFinalCheckpoints(string straight, string killed)
