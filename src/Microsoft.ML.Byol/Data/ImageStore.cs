@@ -62,6 +62,17 @@ internal abstract class ImageStore : IDisposable
         return boxes;
     }
 
+    /// <summary>
+    /// The encoder's input for the images at <paramref name="indices"/> as they will be scored: their centre views
+    /// (<see cref="CenterView"/>) at <paramref name="side"/>, ImageNet-normalised, float [B,3,side,side] on
+    /// <paramref name="device"/>. Intermediates belong to the caller's dispose scope.
+    /// </summary>
+    public Tensor CenterViews(ReadOnlySpan<long> indices, Device device, int side)
+    {
+        using var pixels = Gather(indices);
+        return Normalize.ImageNet(CenterView.Apply(ByteImages.ToFloatRgb(pixels, device), ContentOf(indices), side));
+    }
+
     /// <summary>Records the content box of every image (one per image, each inside the square).</summary>
     public void SetContentBoxes(CropBox[] boxes)
     {

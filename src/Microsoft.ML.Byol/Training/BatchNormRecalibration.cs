@@ -54,8 +54,7 @@ internal static class BatchNormRecalibration
                 foreach (var norm in norms)
                     norm.momentum = 1.0 / (batches + 1);   // running = mean of the batch statistics so far
                 using var scope = NewDisposeScope();
-                using var pixels = store.Gather(batch);
-                encoder.call(Normalize.ImageNet(CenterView.Apply(ByteImages.ToFloatRgb(pixels, device), store.ContentOf(batch), imageSize)));
+                encoder.call(store.CenterViews(batch, device, imageSize));
             }
         }
         finally

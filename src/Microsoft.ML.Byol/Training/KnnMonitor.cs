@@ -94,9 +94,7 @@ internal sealed class KnnMonitor
         {
             var batch = indices.AsSpan(start, Math.Min(Batch, indices.Length - start));
             using var batchScope = NewDisposeScope();   // one batch's float views at a time, not the whole slice's
-            using var pixels = _store.Gather(batch);
-            parts.Add(encoder.call(Normalize.ImageNet(CenterView.Apply(ByteImages.ToFloatRgb(pixels, device), _store.ContentOf(batch), _imageSize)))
-                .MoveToOuterDisposeScope());
+            parts.Add(encoder.call(_store.CenterViews(batch, device, _imageSize)).MoveToOuterDisposeScope());
         }
         return nn.functional.normalize(cat(parts, 0), dim: 1);
     }

@@ -78,8 +78,7 @@ public sealed class BatchNormRecalibrationTests
     {
         var all = Enumerable.Range(0, store.Count).Select(i => (long)i).ToArray();
         using var scope = NewDisposeScope();
-        using var pixels = store.Gather(all);
-        return Normalize.ImageNet(CenterView.Apply(ByteImages.ToFloatRgb(pixels, CPU), store.ContentOf(all), Side)).MoveToOuterDisposeScope();
+        return store.CenterViews(all, CPU, Side).MoveToOuterDisposeScope();
     }
 
     private static Tensor Forward(ResNet encoder, Tensor views, bool train)
